@@ -1,0 +1,1 @@
+"""The commerce core's CLI sub-commands (``bazaar users``, ``bazaar demo``)."""

@@ -1,0 +1,1 @@
+"""The kernel: config, plugin manager, hooks, database, outbox, timers, app and CLI."""

@@ -1,0 +1,165 @@
+"""``create_app``: the Litestar app with the core's routes and the enabled plugins' routes."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+from litestar import Litestar, Router, get
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin
+from litestar.types import ASGIApp, Receive, Scope, Send
+
+from bazaar.core import KERNEL_VERSION
+from bazaar.core.kernel.clock import Clock
+from bazaar.core.kernel.config import Settings, load_settings
+from bazaar.core.kernel.ids import new_id
+from bazaar.core.kernel.logging import request_id_var
+from bazaar.core.kernel.problems import EXCEPTION_HANDLERS, problem_response
+from bazaar.core.kernel.runtime import Runtime, RuntimeDep
+from bazaar.core.registry import core_route_handlers
+from bazaar.sdk.types import ReadinessCheck
+
+log = logging.getLogger("bazaar.app")
+
+
+def request_id_middleware(app: ASGIApp) -> ASGIApp:
+    """Take ``X-Request-Id`` (or make one), expose it to logs and hooks, echo it back."""
+
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await app(scope, receive, send)
+            return
+        rid = None
+        for name, value in scope["headers"]:
+            if name == b"x-request-id":
+                rid = value.decode("latin-1")[:64]
+                break
+        rid = rid or new_id("req")
+        token = request_id_var.set(rid)
+
+        async def send_with_id(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", [])
+                message["headers"] = [*message["headers"], (b"x-request-id", rid.encode())]
+            await send(message)
+
+        try:
+            await app(scope, receive, send_with_id)
+        finally:
+            request_id_var.reset(token)
+
+    return middleware
+
+
+def provide_runtime(state: State) -> Runtime:
+    return state.runtime
+
+
+@get("/health", operation_id="health", tags=["kernel"], sync_to_thread=False)
+def health() -> dict[str, str]:
+    """The process is up."""
+    return {"status": "ok", "version": KERNEL_VERSION}
+
+
+@get("/ready", operation_id="ready", tags=["kernel"])
+async def ready(rt: RuntimeDep) -> Any:
+    """The database answers, every migration is applied, and every plugin check passes."""
+    checks: list[ReadinessCheck] = []
+    try:
+        await rt.db.fetch("SELECT 1 AS one")
+        checks.append(ReadinessCheck(name="database", ok=True))
+        todo = await rt.pending_migrations()
+        checks.append(
+            ReadinessCheck(
+                name="migrations",
+                ok=not todo,
+                detail=", ".join(f"{app}: {len(ids)} pending" for app, ids in todo.items()) or None,
+            )
+        )
+    except Exception as exc:  # the database is unreachable: not ready, but answer
+        checks.append(ReadinessCheck(name="database", ok=False, detail=type(exc).__name__))
+    for plugin, answer in await rt.plugins.collect("bazaar_collect_readiness_checks", ctx=rt.context()):
+        checks += [ReadinessCheck(name=f"{plugin}:{c.name}", ok=c.ok, detail=c.detail) for c in answer]
+    checks.sort(key=lambda c: c.name)
+    ok = all(c.ok for c in checks)
+    body = {"status": "ready" if ok else "not_ready", "checks": checks}
+    if ok:
+        return body
+    return problem_response(
+        {
+            "type": "https://bazaar.dev/problems/not_ready",
+            "title": "Not ready",
+            "status": 503,
+            "code": "not_ready",
+            "detail": "; ".join(f"{c.name}: {c.detail or 'failed'}" for c in checks if not c.ok),
+            "checks": [{"name": c.name, "ok": c.ok, "detail": c.detail} for c in checks],
+        }
+    )
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    runtime: Runtime | None = None,
+    clock: Clock | None = None,
+    embedded_worker: bool | None = None,
+) -> Litestar:
+    """Build the app: core routes, the enabled plugins' routes, problem+json, OpenAPI."""
+    if runtime is None:
+        runtime = Runtime(settings or load_settings(), clock=clock)
+    rt = runtime
+    run_worker = rt.settings.server.embedded_worker if embedded_worker is None else embedded_worker
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        await rt.start()
+        stop = asyncio.Event()
+        task = asyncio.create_task(rt.worker.run_forever(stop)) if run_worker else None
+        try:
+            yield
+        finally:
+            stop.set()
+            if task is not None:
+                await task
+            await rt.stop()
+
+    plugin_routers = [
+        Router(path="/api/v1", route_handlers=list(loaded.plugin.routes), tags=[pid])
+        for pid, loaded in rt.plugins.loaded.items()
+        if loaded.plugin.routes
+    ]
+    return Litestar(
+        route_handlers=[
+            health,
+            ready,
+            Router(path="/api/v1", route_handlers=core_route_handlers()),
+            *plugin_routers,
+        ],
+        dependencies={"rt": Provide(provide_runtime, sync_to_thread=False)},
+        exception_handlers=EXCEPTION_HANDLERS,
+        middleware=[request_id_middleware],
+        lifespan=[lifespan],
+        state=State({"runtime": rt}),
+        openapi_config=OpenAPIConfig(
+            title="Bazaar",
+            version=KERNEL_VERSION,
+            path="/schema",
+            render_plugins=[ScalarRenderPlugin()],
+        ),
+        debug=False,
+    )
+
+
+def app_factory() -> Litestar:
+    """Entry for ``uvicorn --factory``: settings from ``BAZAAR_CONFIG`` and the environment."""
+    from bazaar.core.kernel.logging import configure
+
+    settings = load_settings()
+    configure(settings.log.level, settings.log.json)
+    return create_app(settings)

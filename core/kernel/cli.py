@@ -1,0 +1,221 @@
+"""The ``bazaar`` command: serve, worker, migrate, plugins, config check, users, demo."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import signal
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import msgspec
+
+from bazaar.core import KERNEL_VERSION
+from bazaar.core.kernel.config import Settings, load_settings, mask
+from bazaar.sdk.errors import ConfigError, PluginError
+
+DEMO_DB = "sqlite:///bazaar-demo.sqlite3"
+
+#: extra sub-commands contributed by the core and plugins: name -> (configure parser, run)
+COMMANDS: dict[str, tuple[Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]] = {}
+
+
+def demo_overrides() -> dict[str, Any]:
+    """``--demo``: a SQLite file here, every built-in plugin with its ``cn`` preset."""
+    from bazaar.core.demo import DEMO_PLUGINS
+
+    return {"database": {"url": os.environ.get("BAZAAR_DATABASE_URL", DEMO_DB)}, "plugins": {"enabled": DEMO_PLUGINS}}
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    overrides = demo_overrides() if getattr(args, "demo", False) else None
+    return load_settings(args.config, overrides=overrides)
+
+
+def _runtime(settings: Settings) -> Any:
+    from bazaar.core.kernel.runtime import Runtime
+
+    return Runtime(settings)
+
+
+async def _migrate(settings: Settings) -> list[str]:
+    rt = _runtime(settings)
+    await rt.start()
+    try:
+        return await rt.migrate()
+    finally:
+        await rt.stop()
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    applied = asyncio.run(_migrate(_settings(args)))
+    print("\n".join(f"applied {m}" for m in applied) or "nothing to migrate")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    settings = _settings(args)
+    asyncio.run(_migrate(settings))
+    if args.demo:
+        from bazaar.core.demo import seed_and_print
+
+        asyncio.run(seed_and_print(settings))
+    env = {"BAZAAR_CONFIG": args.config} if args.config else {}
+    if args.demo:
+        env["BAZAAR_DATABASE_URL"] = settings.database.url
+        env["BAZAAR_PLUGINS_ENABLED"] = ",".join(settings.plugins.enabled)
+    if args.no_worker:
+        env["BAZAAR_SERVER_EMBEDDED_WORKER"] = "false"
+    os.environ.update(env)
+    host = args.host or settings.server.host
+    port = args.port or settings.server.port
+    workers = args.workers or settings.server.workers
+    print(f"Bazaar {KERNEL_VERSION} on http://{host}:{port}  (API docs: http://{host}:{port}/schema)", flush=True)
+    uvicorn.run(
+        "bazaar.core.kernel.app:app_factory",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+        access_log=False,
+    )
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    from bazaar.core.kernel.logging import configure
+
+    settings = _settings(args)
+    configure(settings.log.level, settings.log.json)
+
+    async def run() -> int:
+        rt = _runtime(settings)
+        await rt.start()
+        try:
+            if args.once:
+                return await rt.worker.run_due()
+            stop = asyncio.Event()
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(sig, stop.set)
+            await rt.worker.run_forever(stop)
+            return rt.worker.ran
+        finally:
+            await rt.stop()
+
+    ran = asyncio.run(run())
+    print(msgspec.json.encode({"worker": "stopped", "ran": ran}).decode(), flush=True)
+    return 0
+
+
+def cmd_plugins(args: argparse.Namespace) -> int:
+    from bazaar.core.kernel.plugins import PluginHost, discover
+
+    settings = _settings(args)
+    host = PluginHost.build(settings)
+    rows = []
+    for pid, plugin in sorted(discover().items()):
+        loaded = host.loaded.get(pid)
+        row: dict[str, Any] = {
+            "id": pid,
+            "version": plugin.version,
+            "enabled": loaded is not None,
+            "summary": plugin.summary,
+            "requires": list(plugin.requires),
+            "conflicts": list(plugin.conflicts),
+            "kernel": plugin.kernel,
+        }
+        if loaded is not None:
+            row["config"] = mask(loaded.config)
+            if args.policy and plugin.policy is not None:
+                row["policy"] = plugin.policy(loaded.config)
+        rows.append(row)
+    if args.json:
+        print(msgspec.json.encode(rows).decode())
+        return 0
+    for row in rows:
+        mark = "on " if row["enabled"] else "off"
+        print(f"[{mark}] {row['id']} {row['version']} - {row['summary']}")
+        for key in ("config", "policy"):
+            if key in row:
+                print(f"      {key}: {msgspec.json.encode(row[key]).decode()}")
+    return 0
+
+
+def cmd_config_check(args: argparse.Namespace) -> int:
+    from bazaar.core.kernel.plugins import PluginHost
+
+    settings = _settings(args)
+    host = PluginHost.build(settings)
+    effective = mask(settings)
+    effective["plugins"] = {
+        "enabled": host.order,
+        **{pid: mask(loaded.config) for pid, loaded in host.loaded.items()},
+    }
+    print(msgspec.json.format(msgspec.json.encode(effective), indent=2).decode())
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="bazaar", description="Bazaar commerce framework")
+    parser.add_argument("--version", action="version", version=f"bazaar {KERNEL_VERSION}")
+    parser.add_argument("--config", default=None, help="path to bazaar.toml (or BAZAAR_CONFIG)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="run the HTTP API (with an embedded worker)")
+    serve.add_argument("--demo", action="store_true", help="SQLite here, all plugins, demo data")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    serve.add_argument("--workers", type=int, help="server worker processes")
+    serve.add_argument("--no-worker", action="store_true", help="do not run timers in this process")
+    serve.set_defaults(run=cmd_serve)
+
+    worker = sub.add_parser("worker", help="run due timers and event deliveries")
+    worker.add_argument("--once", action="store_true", help="run what is due now, then exit")
+    worker.add_argument("--demo", action="store_true")
+    worker.set_defaults(run=cmd_worker)
+
+    migrate = sub.add_parser("migrate", help="apply migrations: core, then plugins")
+    migrate.add_argument("--demo", action="store_true")
+    migrate.set_defaults(run=cmd_migrate)
+
+    plugins = sub.add_parser("plugins", help="installed and enabled plugins, config in force")
+    plugins.add_argument("--json", action="store_true")
+    plugins.add_argument("--policy", action="store_true", help="policy values with their source")
+    plugins.add_argument("--demo", action="store_true")
+    plugins.set_defaults(run=cmd_plugins)
+
+    config = sub.add_parser("config", help="configuration")
+    config_sub = config.add_subparsers(dest="config_command", required=True)
+    check = config_sub.add_parser("check", help="print the effective config or the errors")
+    check.add_argument("--demo", action="store_true")
+    check.set_defaults(run=cmd_config_check)
+
+    for name, (configure, run) in COMMANDS.items():
+        command = sub.add_parser(name)
+        configure(command)
+        command.set_defaults(run=run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    from bazaar.core import commands  # noqa: F401  (registers the core's sub-commands)
+
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.run(args) or 0)
+    except ConfigError as exc:
+        print(f"bazaar: {exc}", file=sys.stderr)
+        return 2
+    except PluginError as exc:
+        print(f"bazaar: plugin error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,133 @@
+"""The database: engine from config, table binding, raw queries and the unit of work.
+
+SQLite is the embedded default (WAL, ``BEGIN IMMEDIATE`` for writes); PostgreSQL comes
+from a ``postgresql://`` URL and runs with a connection pool.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import os
+from collections.abc import AsyncIterator, Callable, Iterable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+from piccolo.engine.base import Engine
+from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+from piccolo.querystring import QueryString
+from piccolo.table import Table
+
+from bazaar.core.kernel.config import DatabaseConfig
+from bazaar.sdk.errors import ConfigError
+
+os.environ.setdefault("PICCOLO_CONF", "bazaar.core.kernel.piccolo_conf")
+
+_after_commit: contextvars.ContextVar[list[Callable[[], Any]] | None] = contextvars.ContextVar(
+    "bazaar_after_commit", default=None
+)
+
+
+def make_engine(config: DatabaseConfig) -> Engine:
+    """A Piccolo engine for ``database.url`` (``sqlite:///file`` or ``postgresql://...``)."""
+    url = config.url
+    parsed = urlparse(url)
+    if parsed.scheme == "sqlite":
+        path = url[len("sqlite:///") :] if url.startswith("sqlite:///") else parsed.path
+        if not path:
+            raise ConfigError([f"database.url: no file in {url!r} (use sqlite:///bazaar.sqlite3)"])
+        if path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        return SQLiteEngine(path=path, timeout=config.sqlite_timeout_seconds)
+    if parsed.scheme in ("postgres", "postgresql"):
+        return PostgresEngine(config={"dsn": url})
+    raise ConfigError(
+        [f"database.url: unsupported scheme {parsed.scheme!r} (allowed: sqlite, postgresql)"]
+    )
+
+
+class Database:
+    """One engine, the tables bound to it, and transactions that carry after-commit work."""
+
+    def __init__(self, config: DatabaseConfig) -> None:
+        self.config = config
+        self.engine = make_engine(config)
+        self.is_sqlite = self.engine.engine_type == "sqlite"
+        self._started = False
+
+    def bind(self, tables: Iterable[type[Table]]) -> None:
+        """Point every given table (and Piccolo's own migration table) at this engine."""
+        from piccolo.apps.migrations.tables import Migration
+
+        from bazaar.core.kernel import piccolo_conf
+
+        for table in [*tables, Migration]:
+            table._meta.db = self.engine
+        piccolo_conf.DB = self.engine
+
+    async def start(self) -> None:
+        if self._started:
+            return
+        if self.is_sqlite:
+            await self.engine.run_ddl("PRAGMA journal_mode=WAL")
+        else:
+            await self.engine.start_connection_pool(
+                min_size=self.config.pool_min, max_size=self.config.pool_max
+            )
+        self._started = True
+
+    async def stop(self) -> None:
+        if self._started and not self.is_sqlite:
+            await self.engine.close_connection_pool()
+        self._started = False
+
+    # --- queries --------------------------------------------------------------------
+
+    async def fetch(self, sql: str, *args: Any) -> list[dict[str, Any]]:
+        """Run SQL with ``{}`` placeholders (portable across engines); rows as dicts."""
+        return await self.engine.run_querystring(QueryString(sql, *args))
+
+    async def fetchrow(self, sql: str, *args: Any) -> dict[str, Any] | None:
+        rows = await self.fetch(sql, *args)
+        return rows[0] if rows else None
+
+    async def execute(self, sql: str, *args: Any) -> list[dict[str, Any]]:
+        return await self.engine.run_querystring(QueryString(sql, *args))
+
+    def in_transaction(self) -> bool:
+        return self.engine.current_transaction.get() is not None
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[None]:
+        """One write transaction (``BEGIN IMMEDIATE`` on SQLite); nested calls join it.
+
+        Callbacks registered with :meth:`after_commit` run once the outermost transaction
+        commits, never when it rolls back.
+        """
+        if self.in_transaction():
+            yield
+            return
+        callbacks: list[Callable[[], Any]] = []
+        token = _after_commit.set(callbacks)
+        try:
+            if self.is_sqlite:
+                async with self.engine.transaction(transaction_type=TransactionType.immediate):
+                    yield
+            else:
+                async with self.engine.transaction():
+                    yield
+        finally:
+            _after_commit.reset(token)
+        for callback in callbacks:
+            callback()
+
+    @staticmethod
+    def after_commit(callback: Callable[[], Any]) -> None:
+        """Run ``callback`` after the current transaction commits (at once if there is none)."""
+        pending = _after_commit.get()
+        if pending is None:
+            callback()
+        else:
+            pending.append(callback)

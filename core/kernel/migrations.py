@@ -1,0 +1,79 @@
+"""Apply Piccolo migrations: the core first, then each enabled plugin in dependency order.
+
+Idempotent: what has run is recorded in Piccolo's ``migration`` table. Disabling a plugin
+keeps its tables and data; enabling it again applies only what it has not run yet.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import io
+import logging
+
+from piccolo.apps.migrations.commands.base import BaseMigrationManager
+from piccolo.apps.migrations.tables import Migration
+from piccolo.conf.apps import AppConfig
+
+from bazaar.core.kernel.db import Database
+
+log = logging.getLogger("bazaar.migrations")
+
+
+def load_app(module: str) -> AppConfig:
+    """The ``APP_CONFIG`` of a ``piccolo_app`` module."""
+    return importlib.import_module(module).APP_CONFIG
+
+
+def migration_ids(app: AppConfig) -> list[str]:
+    modules = BaseMigrationManager().get_migration_modules(app.resolved_migrations_folder_path)
+    return sorted(modules)
+
+
+async def pending(db: Database, apps: list[AppConfig]) -> dict[str, list[str]]:
+    """Migration ids not yet applied, per app."""
+    if not await Migration.table_exists():
+        return {app.app_name: migration_ids(app) for app in apps if migration_ids(app)}
+    out: dict[str, list[str]] = {}
+    for app in apps:
+        ran = set(await Migration.get_migrations_which_ran(app_name=app.app_name))
+        todo = [m for m in migration_ids(app) if m not in ran]
+        if todo:
+            out[app.app_name] = todo
+    return out
+
+
+async def migrate(db: Database, apps: list[AppConfig]) -> list[str]:
+    """Apply every pending migration of ``apps`` in the order given; return what ran."""
+    applied: list[str] = []
+    async with db.transaction():
+        if not db.is_sqlite:
+            await db.execute("SELECT pg_advisory_xact_lock(4242)")
+        await Migration.create_table(if_not_exists=True)
+    for app in apps:
+        modules = BaseMigrationManager().get_migration_modules(app.resolved_migrations_folder_path)
+        for migration_id in sorted(modules):
+            async with db.transaction():
+                if not db.is_sqlite:
+                    await db.execute("SELECT pg_advisory_xact_lock(4242)")
+                ran = await Migration.get_migrations_which_ran(app_name=app.app_name)
+                if migration_id in ran:
+                    continue
+                manager = await modules[migration_id].forwards()
+                with contextlib.redirect_stdout(io.StringIO()):
+                    await manager.run()
+                await Migration.insert(Migration(name=migration_id, app_name=app.app_name)).run()
+            log.info("applied migration %s:%s", app.app_name, migration_id)
+            applied.append(f"{app.app_name}:{migration_id}")
+    return applied
+
+
+def installed_apps() -> list[AppConfig]:
+    """The core's app and every installed plugin's app (enabled or not), core first."""
+    from bazaar.core.kernel.plugins import discover
+
+    apps = [load_app("bazaar.core.piccolo_app")]
+    for plugin in sorted(discover().values(), key=lambda p: p.id):
+        if plugin.piccolo_app:
+            apps.append(load_app(plugin.piccolo_app))
+    return apps

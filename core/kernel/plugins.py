@@ -1,0 +1,338 @@
+"""The plugin host: discovery, validation of the plugin graph, and hook dispatch.
+
+A fresh host (and pluggy manager) is built per app, so tests can build many apps with
+different plugin sets in one process.
+"""
+
+from __future__ import annotations
+
+import difflib
+import fnmatch
+import inspect
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from importlib.metadata import entry_points
+from typing import Any
+
+import msgspec
+import pluggy
+
+from bazaar.core import KERNEL_VERSION
+from bazaar.core.kernel.config import Settings, explain
+from bazaar.core.kernel.versions import satisfies
+from bazaar.sdk.errors import BazaarError, ConfigError, PluginError, PluginFailed, PluginVetoed
+from bazaar.sdk.hookspecs import PROJECT, hook_kind, spec_modules
+from bazaar.sdk.plugin import Plugin
+from bazaar.sdk.types import Objection
+
+ENTRY_POINT_GROUP = "bazaar.plugins"
+log = logging.getLogger("bazaar.plugins")
+
+
+def discover() -> dict[str, Plugin]:
+    """Every plugin installed through the ``bazaar.plugins`` entry-point group, by id."""
+    found: dict[str, Plugin] = {}
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        plugin = ep.load()
+        if not isinstance(plugin, Plugin):
+            raise PluginError(f"entry point {ep.name!r} ({ep.value}) is not a bazaar.sdk.Plugin")
+        if plugin.id != ep.name:
+            raise PluginError(
+                f"entry point {ep.name!r} loads plugin {plugin.id!r}: the names must match"
+            )
+        if plugin.id in found:
+            raise PluginError(f"plugin {plugin.id!r} is installed twice")
+        found[plugin.id] = plugin
+    return found
+
+
+@dataclass
+class PluginContext:
+    """What a plugin's hooks object receives: its id, its config and the runtime."""
+
+    id: str
+    config: Any
+    runtime: Any = None
+
+
+@dataclass
+class LoadedPlugin:
+    plugin: Plugin
+    config: Any
+    hooks: Any
+    context: PluginContext
+
+
+@dataclass(frozen=True)
+class _Impl:
+    plugin: str
+    function: Any
+    argnames: tuple[str, ...]
+    is_async: bool
+
+
+@dataclass
+class PluginHost:
+    """Validates the enabled plugins, registers them and dispatches hooks by kind."""
+
+    settings: Settings
+    available: dict[str, Plugin]
+    loaded: dict[str, LoadedPlugin] = field(default_factory=dict)
+    order: list[str] = field(default_factory=list)
+    providers: dict[tuple[str, str], Any] = field(default_factory=dict)
+    provider_owner: dict[tuple[str, str], str] = field(default_factory=dict)
+    timers: dict[str, Any] = field(default_factory=dict)
+    _impls: dict[str, tuple[_Impl, ...]] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, settings: Settings, *, extra: Iterable[Plugin] = (), discover_installed: bool = True) -> PluginHost:
+        available = discover() if discover_installed else {}
+        for plugin in extra:
+            available[plugin.id] = plugin
+        host = cls(settings=settings, available=available)
+        host._validate_and_register()
+        return host
+
+    # --- start-up -------------------------------------------------------------------
+
+    def _validate_and_register(self) -> None:
+        enabled = list(dict.fromkeys(self.settings.plugins.enabled))
+        unknown = [pid for pid in enabled if pid not in self.available]
+        if unknown:
+            hints = [
+                f"{pid!r} (did you mean {', '.join(repr(m) for m in close)}?)"
+                if (close := difflib.get_close_matches(pid, self.available, n=2))
+                else repr(pid)
+                for pid in unknown
+            ]
+            raise PluginError(
+                f"unknown plugin id(s) in plugins.enabled: {', '.join(hints)}; "
+                f"installed: {', '.join(sorted(self.available)) or 'none'}"
+            )
+        configs = self._decode_configs()
+        for pid in enabled:
+            plugin = self.available[pid]
+            try:
+                ok = satisfies(KERNEL_VERSION, plugin.kernel)
+            except ValueError as exc:
+                raise PluginError(f"plugin {pid!r}: {exc}") from None
+            if not ok:
+                raise PluginError(
+                    f"plugin {pid!r} {plugin.version} supports kernel {plugin.kernel}, "
+                    f"this kernel is {KERNEL_VERSION}"
+                )
+            for req in plugin.requires:
+                if req not in enabled:
+                    raise PluginError(f"plugin {pid!r} requires {req!r}, which is not enabled")
+            for other in plugin.conflicts:
+                if other in enabled:
+                    raise PluginError(f"plugin {pid!r} conflicts with {other!r}: enable only one")
+        slot_owner: dict[str, str] = {}
+        for pid in sorted(enabled):
+            for slot in self.available[pid].slots:
+                if slot in slot_owner:
+                    raise PluginError(
+                        f"plugins {slot_owner[slot]!r} and {pid!r} both claim the exclusive slot {slot!r}"
+                    )
+                slot_owner[slot] = pid
+        self.order = self._dependency_order(enabled)
+        pm = pluggy.PluginManager(PROJECT)
+        for module in spec_modules():
+            pm.add_hookspecs(module)
+        self.pm = pm
+        for pid in self.order:
+            plugin = self.available[pid]
+            context = PluginContext(id=pid, config=configs[pid])
+            hooks = plugin.hooks
+            if inspect.isclass(hooks):
+                hooks = hooks(context)
+            self.loaded[pid] = LoadedPlugin(plugin, configs[pid], hooks, context)
+            if hooks is not None:
+                try:
+                    pm.register(hooks, name=pid)
+                except pluggy.PluginValidationError as exc:
+                    raise PluginError(f"plugin {pid!r}: {exc}") from None
+            for kind, handler in plugin.timers.items():
+                self.timers[kind] = handler
+        self._check_hook_names()
+        self._build_dispatch()
+        self._register_providers()
+
+    def _decode_configs(self) -> dict[str, Any]:
+        tables = self.settings.plugins.settings
+        problems: list[str] = []
+        configs: dict[str, Any] = {}
+        ids = set(self.available)
+        for path, table in tables.items():
+            if path in ids:
+                continue
+            if any(path.startswith(pid + ".") for pid in ids):
+                continue  # a nested table inside a plugin's own table
+            if any(pid.startswith(path + ".") for pid in ids):
+                scalars = [k for k, v in table.items() if not isinstance(v, dict)]
+                problems += [f"plugins.{path}.{k}: unknown key" for k in scalars]
+                continue
+            problems.append(f"plugins.{path}: no installed plugin has this id")
+        for pid, plugin in self.available.items():
+            try:
+                configs[pid] = msgspec.convert(tables.get(pid, {}), plugin.config, strict=False)
+            except msgspec.ValidationError as exc:
+                if pid in self.settings.plugins.enabled or pid in tables:
+                    problems.append(explain(exc, tables.get(pid, {}), root=f"plugins.{pid}"))
+        if problems:
+            raise ConfigError(problems)
+        return configs
+
+    def _dependency_order(self, enabled: list[str]) -> list[str]:
+        done: list[str] = []
+        visiting: set[str] = set()
+
+        def visit(pid: str) -> None:
+            if pid in done:
+                return
+            if pid in visiting:
+                raise PluginError(f"plugin dependency cycle through {pid!r}")
+            visiting.add(pid)
+            for req in sorted(self.available[pid].requires):
+                visit(req)
+            visiting.discard(pid)
+            done.append(pid)
+
+        for pid in sorted(enabled):
+            visit(pid)
+        return done
+
+    def _check_hook_names(self) -> None:
+        specs = {name for name in vars(self.pm.hook) if not name.startswith("_")}
+        for name in specs:
+            caller = getattr(self.pm.hook, name)
+            if caller.has_spec():
+                kind = hook_kind(name)
+                for impl in caller.get_hookimpls():
+                    if kind == "select" and inspect.iscoroutinefunction(impl.function):
+                        raise PluginError(
+                            f"plugin {impl.plugin_name!r}: {name} is a select hook and must be "
+                            "synchronous and pure; an async implementation is refused"
+                        )
+                    if impl.hookwrapper or impl.wrapper:
+                        raise PluginError(f"plugin {impl.plugin_name!r}: hook wrappers are not supported ({name})")
+                continue
+            known = [n for n in specs if getattr(self.pm.hook, n).has_spec()]
+            for impl in caller.get_hookimpls():
+                close = difflib.get_close_matches(name, known, n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                raise PluginError(
+                    f"plugin {impl.plugin_name!r} implements {name!r}, which matches no hookspec{hint}"
+                )
+
+    def _build_dispatch(self) -> None:
+        for name in vars(self.pm.hook):
+            if name.startswith("_"):
+                continue
+            caller = getattr(self.pm.hook, name)
+            # pluggy calls implementations last-registered first, honouring tryfirst/trylast
+            impls = [
+                _Impl(
+                    plugin=i.plugin_name,
+                    function=i.function,
+                    argnames=tuple(i.argnames),
+                    is_async=inspect.iscoroutinefunction(i.function),
+                )
+                for i in reversed(caller.get_hookimpls())
+            ]
+            self._impls[name] = tuple(impls)
+
+    def _register_providers(self) -> None:
+        for impl in self.impls("bazaar_register_providers"):
+            for provider in self._call(impl, "bazaar_register_providers", {}) or []:
+                key = (provider.kind, provider.id)
+                if key in self.providers:
+                    raise PluginError(
+                        f"plugins {self.provider_owner[key]!r} and {impl.plugin!r} both register "
+                        f"the {provider.kind} provider {provider.id!r}"
+                    )
+                self.providers[key] = provider
+                self.provider_owner[key] = impl.plugin
+
+    def bind_runtime(self, runtime: Any) -> None:
+        for loaded in self.loaded.values():
+            loaded.context.runtime = runtime
+
+    # --- dispatch -------------------------------------------------------------------
+
+    def impls(self, hook: str) -> tuple[_Impl, ...]:
+        return self._impls.get(hook, ())
+
+    def _call(self, impl: _Impl, hook: str, kwargs: dict[str, Any]) -> Any:
+        try:
+            return impl.function(*[kwargs[a] for a in impl.argnames])
+        except BazaarError:
+            raise
+        except Exception as exc:
+            log.exception("plugin %s failed in %s", impl.plugin, hook, extra={"plugin": impl.plugin, "hook": hook})
+            raise PluginFailed(impl.plugin, hook) from exc
+
+    async def _acall(self, impl: _Impl, hook: str, kwargs: dict[str, Any]) -> Any:
+        if not impl.is_async:
+            return self._call(impl, hook, kwargs)
+        try:
+            return await impl.function(*[kwargs[a] for a in impl.argnames])
+        except BazaarError:
+            raise
+        except Exception as exc:
+            log.exception("plugin %s failed in %s", impl.plugin, hook, extra={"plugin": impl.plugin, "hook": hook})
+            raise PluginFailed(impl.plugin, hook) from exc
+
+    def select(self, hook: str, **kwargs: Any) -> tuple[str, Any] | None:
+        """First non-``None`` answer of a select hook, with the plugin that gave it."""
+        for impl in self._impls.get(hook, ()):
+            result = self._call(impl, hook, kwargs)
+            if result is not None:
+                return impl.plugin, result
+        return None
+
+    async def collect(self, hook: str, **kwargs: Any) -> list[tuple[str, Any]]:
+        """Every plugin's answer as ``(plugin id, answer)``, sorted by plugin id."""
+        answers = []
+        for impl in self._impls.get(hook, ()):
+            result = await self._acall(impl, hook, kwargs)
+            if result is not None:
+                answers.append((impl.plugin, result))
+        answers.sort(key=lambda pair: pair[0])
+        return answers
+
+    async def objections(self, hook: str, **kwargs: Any) -> None:
+        """Ask every plugin (in id order); the first objection raises :class:`PluginVetoed`."""
+        for impl in sorted(self._impls.get(hook, ()), key=lambda i: i.plugin):
+            result = await self._acall(impl, hook, kwargs)
+            if result is None:
+                continue
+            if isinstance(result, str):
+                raise PluginVetoed(impl.plugin, result)
+            if isinstance(result, Objection):
+                raise PluginVetoed(impl.plugin, result.reason, code=result.code)
+            raise PluginFailed(impl.plugin, hook)
+
+    def subscribers(self, event_type: str) -> list[str]:
+        """Plugins with a ``bazaar_handle_event`` whose ``subscribes`` match ``event_type``."""
+        handlers = {i.plugin for i in self._impls.get("bazaar_handle_event", ())}
+        return sorted(
+            pid
+            for pid in handlers
+            if any(fnmatch.fnmatchcase(event_type, pat) for pat in self.loaded[pid].plugin.subscribes)
+        )
+
+    async def handle_event(self, plugin_id: str, **kwargs: Any) -> None:
+        for impl in self._impls.get("bazaar_handle_event", ()):
+            if impl.plugin == plugin_id:
+                await self._acall(impl, "bazaar_handle_event", kwargs)
+
+    def provider(self, kind: str, provider_id: str) -> Any:
+        try:
+            return self.providers[(kind, provider_id)]
+        except KeyError:
+            raise PluginError(f"no {kind} provider {provider_id!r} is registered") from None
+
+    def plugin_config(self, plugin_id: str) -> Any:
+        return self.loaded[plugin_id].config

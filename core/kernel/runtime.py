@@ -1,0 +1,117 @@
+"""The runtime: settings, clock, database, plugin host, events, timers and worker, wired once.
+
+``Runtime`` is what route handlers (through dependency injection), services, hooks
+objects (``PluginContext.runtime``) and timer handlers receive.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from contextlib import AbstractAsyncContextManager
+from typing import Any
+
+from litestar.di import NamedDependency
+from piccolo.conf.apps import AppConfig
+from piccolo.table import Table
+
+from bazaar.core.kernel import events as _events
+from bazaar.core.kernel.clock import Clock, SystemClock
+from bazaar.core.kernel.config import Settings
+from bazaar.core.kernel.db import Database
+from bazaar.core.kernel.logging import request_id_var
+from bazaar.core.kernel.migrations import load_app, migrate, pending
+from bazaar.core.kernel.plugins import PluginHost
+from bazaar.core.kernel.timers import Timers, Worker
+from bazaar.sdk.errors import PluginError
+from bazaar.sdk.plugin import Plugin
+from bazaar.sdk.types import HookContext
+
+KERNEL_TIMERS = {
+    _events.DELIVER_TO_PLUGIN: _events.deliver_to_plugin,
+    _events.DELIVER_TO_WEBHOOK: _events.deliver_to_webhook,
+}
+
+
+class Runtime:
+    """Everything one Bazaar process needs, built from settings."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        clock: Clock | None = None,
+        extra_plugins: Iterable[Plugin] = (),
+        discover_installed: bool = True,
+    ) -> None:
+        self.settings = settings
+        self.clock: Clock = clock or SystemClock()
+        self.plugins = PluginHost.build(
+            settings, extra=extra_plugins, discover_installed=discover_installed
+        )
+        self.db = Database(settings.database)
+        self.events = _events.EventBus(self)
+        self.timers = Timers(self)
+        self.worker = Worker(self)
+        self.timer_handlers: dict[str, Any] = {**KERNEL_TIMERS, **core_timers(), **self.plugins.timers}
+        self.apps = self._apps()
+        self.db.bind(self.tables())
+        self.plugins.bind_runtime(self)
+        self.services: dict[str, Any] = {}
+
+    def _apps(self) -> list[AppConfig]:
+        apps = [load_app("bazaar.core.piccolo_app")]
+        for pid in self.plugins.order:
+            module = self.plugins.loaded[pid].plugin.piccolo_app
+            if module:
+                try:
+                    apps.append(load_app(module))
+                except (ImportError, AttributeError) as exc:
+                    raise PluginError(f"plugin {pid!r}: cannot load piccolo app {module!r}: {exc}") from None
+        return apps
+
+    def tables(self) -> list[type[Table]]:
+        return [table for app in self.apps for table in app.table_classes]
+
+    # --- lifecycle ------------------------------------------------------------------
+
+    async def start(self) -> None:
+        self.db.bind(self.tables())
+        await self.db.start()
+
+    async def stop(self) -> None:
+        await self.db.stop()
+
+    async def migrate(self) -> list[str]:
+        return await migrate(self.db, self.apps)
+
+    async def pending_migrations(self) -> dict[str, list[str]]:
+        return await pending(self.db, self.apps)
+
+    # --- helpers for services and hooks ----------------------------------------------
+
+    def unit_of_work(self) -> AbstractAsyncContextManager[None]:
+        """One transaction for a state-changing service call; hooks it calls run inside it."""
+        return self.db.transaction()
+
+    def context(self, actor_id: str | None = None, actor_roles: tuple[str, ...] = ()) -> HookContext:
+        """The narrow context handed to hooks."""
+        return HookContext(
+            now=self.clock.now(),
+            request_id=request_id_var.get(),
+            actor_id=actor_id,
+            actor_roles=actor_roles,
+        )
+
+    def plugin_config(self, plugin_id: str) -> Any:
+        return self.plugins.plugin_config(plugin_id)
+
+
+def core_timers() -> dict[str, Any]:
+    """Timer handlers of the commerce core (filled in by the core packages)."""
+    from bazaar.core.registry import CORE_TIMERS
+
+    return dict(CORE_TIMERS)
+
+
+#: annotate a handler parameter ``rt: RuntimeDep`` to receive the runtime
+RuntimeDep = NamedDependency[Runtime]

@@ -1,0 +1,67 @@
+"""The plugin declaration: one small object an integrator copies and fills in.
+
+Example (``examples/bazaar-hello``)::
+
+    plugin = Plugin(
+        id="hello",
+        version="1.0.0",
+        summary="Greets people and remembers them",
+        config=HelloConfig,            # decoded from [plugins.hello]
+        kernel=">=0.1,<1.0",           # kernel versions supported
+        requires=(), conflicts=(),     # other plugin ids
+        hooks=HelloHooks,              # hookimpls: a class taking the PluginContext, or a module
+        piccolo_app="bazaar_hello.piccolo_app",   # tables + migrations
+        routes=(HelloController,),     # Litestar handlers, mounted under /api/v1
+        timers={"hello.remind": remind},          # timer kind -> async handler
+        subscribes=("order.*",),       # event types handed to bazaar_handle_event
+    )
+
+and in the package's ``pyproject.toml``::
+
+    [project.entry-points."bazaar.plugins"]
+    hello = "bazaar_hello:plugin"
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import msgspec
+
+
+class NoConfig(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """Config Struct of a plugin that takes no settings."""
+
+
+TimerHandler = Callable[..., Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Plugin:
+    """What a plugin is and what it brings; see the module docstring for an example."""
+
+    id: str
+    version: str
+    summary: str
+    config: type[msgspec.Struct] = NoConfig
+    kernel: str = ">=0.1"
+    requires: Sequence[str] = ()
+    conflicts: Sequence[str] = ()
+    slots: Sequence[str] = ()
+    hooks: Any = None
+    piccolo_app: str | None = None
+    routes: Sequence[Any] = ()
+    timers: dict[str, TimerHandler] = field(default_factory=dict)
+    subscribes: Sequence[str] = ()
+    policy: Callable[[Any], dict[str, Any]] | None = None
+
+    def __post_init__(self) -> None:
+        if not self.id or self.id != self.id.strip().lower():
+            raise ValueError(f"plugin id must be lower-case and non-empty: {self.id!r}")
+        for kind in self.timers:
+            if not kind.startswith(self.id + "."):
+                raise ValueError(
+                    f"plugin {self.id!r}: timer kind {kind!r} must start with {self.id + '.'!r}"
+                )

@@ -1,0 +1,195 @@
+"""Frozen snapshots and small result types passed through hooks.
+
+Hook arguments are these Structs plus a narrow :class:`HookContext`; never ORM rows,
+requests or the app. Hooks evolve by adding fields and arguments, never by changing them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+import msgspec
+
+from bazaar.sdk.money import Money
+
+
+class HookContext(msgspec.Struct, frozen=True, kw_only=True):
+    """What every hook may know about the call: the time, who acts, the request id."""
+
+    now: datetime
+    request_id: str | None = None
+    actor_id: str | None = None
+    actor_roles: tuple[str, ...] = ()
+
+
+class Objection(msgspec.Struct, frozen=True, kw_only=True):
+    """A veto returned by an ``*_objections`` hook; the action stops with ``plugin_vetoed``."""
+
+    reason: str
+    code: str | None = None
+
+
+class DomainEvent(msgspec.Struct, frozen=True, kw_only=True):
+    """An event from the outbox as handed to ``bazaar_handle_event`` and webhooks.
+
+    ``id`` is unique: handlers are called at least once and dedupe by it.
+    """
+
+    id: str
+    type: str
+    occurred_at: datetime
+    subject: str | None = None
+    data: dict[str, Any] = {}
+
+
+class ReadinessCheck(msgspec.Struct, frozen=True, kw_only=True):
+    """One line of ``GET /ready``: a named check, whether it passed, and why not."""
+
+    name: str
+    ok: bool
+    detail: str | None = None
+
+
+# --- commerce snapshots -------------------------------------------------------------
+
+MerchantStatus = Literal["pending", "active", "restricted", "suspended", "closed"]
+
+
+class MerchantSnapshot(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    name: str
+    status: MerchantStatus
+    owner_id: str
+    created_at: datetime
+
+
+class SkuSnapshot(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    code: str
+    price: Money
+    attributes: dict[str, str] = {}
+
+
+class ListingSnapshot(msgspec.Struct, frozen=True, kw_only=True):
+    """A product as submitted for review."""
+
+    id: str
+    merchant_id: str
+    name: str
+    description: str
+    category_id: str | None
+    category_path: tuple[str, ...] = ()
+    category_flags: tuple[str, ...] = ()
+    image_urls: tuple[str, ...] = ()
+    skus: tuple[SkuSnapshot, ...] = ()
+    status: str = "draft"
+
+
+class ReviewFinding(msgspec.Struct, frozen=True, kw_only=True):
+    """One finding of a listing review: ``reject`` rejects, ``review`` queues for an operator."""
+
+    outcome: Literal["reject", "review"]
+    field: str
+    reason: str
+    position: int | None = None
+
+
+class ProductSummary(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    merchant_id: str
+    category_id: str | None
+    price_min: int
+    created_at: datetime
+
+
+class LineSnapshot(msgspec.Struct, frozen=True, kw_only=True):
+    sku_id: str
+    product_id: str
+    merchant_id: str
+    quantity: int
+    unit_price: Money
+    category_flags: tuple[str, ...] = ()
+
+
+class CheckoutQuote(msgspec.Struct, frozen=True, kw_only=True):
+    """What payment methods, shipping and discount hooks see of a checkout being built."""
+
+    customer_id: str | None
+    currency: str
+    lines: tuple[LineSnapshot, ...]
+    subtotal: Money
+    country: str | None = None
+    region: str | None = None
+
+
+class OrderDraft(msgspec.Struct, frozen=True, kw_only=True):
+    """One merchant's part of a checkout, before it is written."""
+
+    merchant_id: str
+    currency: str
+    lines: tuple[LineSnapshot, ...]
+    subtotal: Money
+    country: str | None = None
+    region: str | None = None
+
+
+class Discount(msgspec.Struct, frozen=True, kw_only=True):
+    """A discount a plugin grants on one merchant's order; amounts are summed, capped at the subtotal."""
+
+    code: str
+    label: str
+    amount: Money
+
+
+class PaymentMethod(msgspec.Struct, frozen=True, kw_only=True):
+    """A way to pay offered at checkout; ``provider`` is the payment provider id that takes it."""
+
+    id: str
+    label: str
+    provider: str
+    kind: Literal["online", "on_delivery"] = "online"
+
+
+class OrderSnapshot(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    checkout_id: str
+    merchant_id: str
+    customer_id: str
+    state: str
+    total: Money
+    payment_method: str
+    payment_provider: str | None = None
+    aftersales_open: bool = False
+
+
+class CheckoutSnapshot(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    customer_id: str
+    payment_method: str
+    total: Money
+    orders: tuple[OrderSnapshot, ...]
+    idempotency_key: str | None = None
+
+
+class PaymentStart(msgspec.Struct, frozen=True, kw_only=True):
+    """What a payment provider answers when a checkout hands it the payment."""
+
+    payment_id: str
+    status: Literal["pending", "paid", "on_delivery"] = "pending"
+    pay_url: str | None = None
+    expires_at: datetime | None = None
+
+
+class RefundRequest(msgspec.Struct, frozen=True, kw_only=True):
+    order: OrderSnapshot
+    amount: Money
+    reason: str
+    idempotency_key: str
+    lines: tuple[tuple[str, int], ...] = ()
+
+
+class RefundResult(msgspec.Struct, frozen=True, kw_only=True):
+    refund_id: str
+    status: Literal["pending", "succeeded", "failed"]
+    amount: Money

@@ -1,0 +1,21 @@
+"""Map the top-level folders core/, plugins/, sdk/ onto the ``bazaar`` namespace."""
+
+from pathlib import Path
+
+from setuptools import find_packages, setup
+
+ROOTS = {"core": "bazaar.core", "plugins": "bazaar.plugins", "sdk": "bazaar.sdk"}
+
+package_dir: dict[str, str] = {}
+packages: list[str] = []
+for folder, name in ROOTS.items():
+    package_dir[name] = folder
+    packages.append(name)
+    packages += [f"{name}.{sub}" for sub in find_packages(folder)]
+
+setup(
+    package_dir=package_dir,
+    packages=packages,
+    package_data={name: ["**/*.html", "**/*.toml", "**/*.json"] for name in ROOTS.values()},
+    include_package_data=True,
+)

@@ -87,14 +87,17 @@ class Database:
 
     async def fetch(self, sql: str, *args: Any) -> list[dict[str, Any]]:
         """Run SQL with ``{}`` placeholders (portable across engines); rows as dicts."""
-        return await self.engine.run_querystring(QueryString(sql, *args))
+        rows = await self.engine.run_querystring(QueryString(sql, *args))
+        # asyncpg answers Records, SQLite dicts: hand back the same type on every engine
+        return [row if isinstance(row, dict) else dict(row) for row in rows or ()]
 
     async def fetchrow(self, sql: str, *args: Any) -> dict[str, Any] | None:
         rows = await self.fetch(sql, *args)
         return rows[0] if rows else None
 
     async def execute(self, sql: str, *args: Any) -> list[dict[str, Any]]:
-        return await self.engine.run_querystring(QueryString(sql, *args))
+        """Run a statement; rows it returns (``RETURNING``) as dicts."""
+        return await self.fetch(sql, *args)
 
     def in_transaction(self) -> bool:
         return self.engine.current_transaction.get() is not None

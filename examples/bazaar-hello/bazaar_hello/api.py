@@ -1,0 +1,50 @@
+"""HTTP routes, mounted by the kernel under ``/api/v1`` and tagged ``hello`` in OpenAPI."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Annotated, Any
+
+import msgspec
+from litestar import get, post
+from litestar.di import NamedDependency
+from litestar.params import Parameter
+
+from bazaar_hello.timers import REMIND
+
+#: the kernel's runtime (clock, database, timers, events, plugin config), injected as ``rt``
+Runtime = NamedDependency[Any]
+Name = Annotated[str, Parameter(min_length=1, max_length=100)]
+
+
+class Greeting(msgspec.Struct, frozen=True, kw_only=True):
+    message: str
+
+
+class ReminderScheduled(msgspec.Struct, frozen=True, kw_only=True):
+    subject: str
+    due_at: Annotated[datetime, msgspec.Meta(tz=True)]
+
+
+@get("/hello/{name:str}", operation_id="hello_greet", summary="Greet someone")
+async def greet(name: Name, rt: Runtime) -> Greeting:
+    """Answer with the configured greeting."""
+    return Greeting(message=f"{rt.plugin_config('hello').greeting}, {name}")
+
+
+@post(
+    "/hello/{name:str}/reminders",
+    operation_id="hello_remind",
+    summary="Schedule a reminder",
+    status_code=202,
+)
+async def schedule_reminder(name: Name, rt: Runtime) -> ReminderScheduled:
+    """Schedule (or move) the ``hello.remind`` timer for ``name`` and emit an event."""
+    due_at = rt.clock.now() + timedelta(minutes=rt.plugin_config("hello").remind_after_minutes)
+    async with rt.unit_of_work():
+        await rt.timers.schedule(REMIND, name, due_at, {"name": name})
+        await rt.events.emit("hello.reminder_scheduled", {"name": name}, subject=name)
+    return ReminderScheduled(subject=name, due_at=due_at)
+
+
+ROUTES = (greet, schedule_reminder)

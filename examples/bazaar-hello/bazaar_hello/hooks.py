@@ -1,0 +1,35 @@
+"""Hook implementations: the event handler and a readiness check."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bazaar.sdk.hookspecs import hookimpl
+from bazaar.sdk.types import DomainEvent, HookContext, ReadinessCheck
+
+from bazaar_hello.tables import Reminder, SeenEvent
+
+
+class HelloHooks:
+    """Built once per app with the plugin's context (``id``, ``config``, ``runtime``)."""
+
+    def __init__(self, context: Any) -> None:
+        self.context = context
+
+    @hookimpl
+    async def bazaar_handle_event(self, event: DomainEvent, ctx: HookContext) -> None:
+        """Record each subscribed event once: delivery is at least once, so dedupe by id."""
+        if await SeenEvent.exists().where(SeenEvent.event_id == event.id):
+            return
+        await SeenEvent.insert(
+            SeenEvent(event_id=event.id, type=event.type, subject=event.subject, seen_at=ctx.now)
+        ).run()
+
+    @hookimpl
+    async def bazaar_collect_readiness_checks(self) -> list[ReadinessCheck]:
+        """Ready when the plugin's table answers."""
+        try:
+            await Reminder.count()
+        except Exception as exc:  # report, do not fail /ready
+            return [ReadinessCheck(name="tables", ok=False, detail=type(exc).__name__)]
+        return [ReadinessCheck(name="tables", ok=True)]

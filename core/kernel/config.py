@@ -114,7 +114,8 @@ class Settings(_Section, frozen=True, kw_only=True, forbid_unknown_fields=True):
 
 ENV_PREFIX = "BAZAAR_"
 _SECTIONS = {f for f in Settings.__struct_fields__}
-_SECRET = re.compile(r"(secret|password|token(?!_ttl)|encryption_keys|api_key)", re.I)
+#: keys whose values are masked: names that *end* in a secret word (``password_min_length`` is not one)
+_SECRET = re.compile(r"(secret|password|passphrase|token|api_key|private_key|encryption_keys|credentials?)$", re.I)
 
 
 def _parse_env_value(raw: str) -> Any:
@@ -169,8 +170,49 @@ def _lookup(data: Any, path: str) -> Any:
     return node
 
 
-def explain(error: msgspec.ValidationError, data: Any, root: str = "") -> str:
-    """Turn a msgspec error into ``key: value given; what is allowed``."""
+def _type_at(type_: Any, path: str) -> Any:
+    """The ``msgspec.inspect`` type found at ``path`` (``.a[0].b``) inside ``type_``, or None."""
+    node: Any = msgspec.inspect.type_info(type_)
+    for key, index in re.findall(r"\.([A-Za-z0-9_]+)|\[(\d+)\]", path):
+        node = _unwrap(node)
+        if isinstance(node, msgspec.inspect.StructType) and key:
+            node = next((f.type for f in node.fields if f.encode_name == key), None)
+        elif isinstance(node, msgspec.inspect.DictType) and key:
+            node = node.value_type
+        elif isinstance(node, msgspec.inspect.ListType | msgspec.inspect.TupleType | msgspec.inspect.SetType) and index:
+            node = node.item_type if not isinstance(node, msgspec.inspect.TupleType) else None
+        else:
+            return None
+        if node is None:
+            return None
+    return _unwrap(node)
+
+
+def _unwrap(node: Any) -> Any:
+    while isinstance(node, msgspec.inspect.Metadata):
+        node = node.type
+    if isinstance(node, msgspec.inspect.UnionType):
+        real = [t for t in node.types if not isinstance(t, msgspec.inspect.NoneType)]
+        if len(real) == 1:
+            return _unwrap(real[0])
+    return node
+
+
+def _allowed(type_: Any, path: str) -> str | None:
+    """What a value at ``path`` may be, when the type says more than msgspec's message."""
+    node = _type_at(type_, path) if type_ is not None else None
+    if isinstance(node, msgspec.inspect.LiteralType):
+        return ", ".join(repr(v) for v in node.values)
+    if isinstance(node, msgspec.inspect.EnumType):
+        return ", ".join(repr(m.value) for m in node.cls)
+    return None
+
+
+def explain(error: msgspec.ValidationError, data: Any, root: str = "", type_: Any = None) -> str:
+    """Turn a msgspec error into ``key: value given; what is allowed``.
+
+    ``type_`` (the Struct decoded into) lets the message list allowed keys and choices.
+    """
     message = str(error)
     match = re.search(r" - at `\$(.*)`$", message)
     path = match.group(1) if match else ""
@@ -180,9 +222,16 @@ def explain(error: msgspec.ValidationError, data: Any, root: str = "") -> str:
     if reason.startswith("Object contains unknown field"):
         field = re.search(r"`(.+?)`", reason)
         unknown = field.group(1) if field else "?"
-        return f"{key + '.' if key else ''}{unknown}: unknown key"
+        node = _type_at(type_, path) if type_ is not None else None
+        known = (
+            f" (allowed: {', '.join(f.encode_name for f in node.fields)})"
+            if isinstance(node, msgspec.inspect.StructType)
+            else ""
+        )
+        return f"{key + '.' if key else ''}{unknown}: unknown key{known}"
     shown = "" if value is None else f" (got {value!r})"
-    return f"{key or '<root>'}: {reason}{shown}"
+    allowed = _allowed(type_, path) if path else None
+    return f"{key or '<root>'}: {reason}{shown}" + (f"; allowed: {allowed}" if allowed else "")
 
 
 def split_plugin_tables(raw_plugins: dict[str, Any]) -> tuple[list[str], dict[str, dict[str, Any]]]:
@@ -244,7 +293,7 @@ def load_settings(
     try:
         return msgspec.convert(data, Settings, strict=False)
     except msgspec.ValidationError as exc:
-        raise ConfigError([explain(exc, data)]) from None
+        raise ConfigError([explain(exc, data, type_=Settings)]) from None
 
 
 def mask(value: Any, key: str = "") -> Any:

@@ -179,7 +179,7 @@ class PluginHost:
                 configs[pid] = msgspec.convert(tables.get(pid, {}), plugin.config, strict=False)
             except msgspec.ValidationError as exc:
                 if pid in self.settings.plugins.enabled or pid in tables:
-                    problems.append(explain(exc, tables.get(pid, {}), root=f"plugins.{pid}"))
+                    problems.append(explain(exc, tables.get(pid, {}), root=f"plugins.{pid}", type_=plugin.config))
         if problems:
             raise ConfigError(problems)
         return configs

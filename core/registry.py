@@ -1,12 +1,34 @@
-"""What the commerce core contributes to the kernel: timer handlers and route handlers."""
+"""What the commerce core contributes to the kernel: its apps, timer handlers and routes."""
 
 from __future__ import annotations
 
 from typing import Any
 
+#: the core's Piccolo apps, migrated in this order before any plugin's
+CORE_APPS = [
+    "bazaar.core.kernel.piccolo_app",
+    "bazaar.core.users.piccolo_app",
+    "bazaar.core.merchants.piccolo_app",
+    "bazaar.core.catalogue.piccolo_app",
+    "bazaar.core.inventory.piccolo_app",
+    "bazaar.core.checkout.piccolo_app",
+    "bazaar.core.orders.piccolo_app",
+]
+
+#: timer kind -> handler(runtime, due); kinds start with ``core.``
 CORE_TIMERS: dict[str, Any] = {}
 
 
 def core_route_handlers() -> list[Any]:
     """The core's Litestar controllers, mounted under ``/api/v1``."""
-    return []
+    from bazaar.core.merchants.api import AdminMerchantsController, InvitationsController, MerchantsController
+    from bazaar.core.users.api import AdminUsersController, AuthController, MeController
+
+    return [
+        AuthController,
+        MeController,
+        AdminUsersController,
+        MerchantsController,
+        InvitationsController,
+        AdminMerchantsController,
+    ]

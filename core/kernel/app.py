@@ -129,8 +129,10 @@ def create_app(
                 await task
             await rt.stop()
 
+    from bazaar.core.auth.guard import auth_guard, provide_actor
+
     plugin_routers = [
-        Router(path="/api/v1", route_handlers=list(loaded.plugin.routes), tags=[pid])
+        Router(path="/api/v1", route_handlers=list(loaded.plugin.routes), tags=[pid], guards=[auth_guard])
         for pid, loaded in rt.plugins.loaded.items()
         if loaded.plugin.routes
     ]
@@ -138,10 +140,13 @@ def create_app(
         route_handlers=[
             health,
             ready,
-            Router(path="/api/v1", route_handlers=core_route_handlers()),
+            Router(path="/api/v1", route_handlers=core_route_handlers(), guards=[auth_guard]),
             *plugin_routers,
         ],
-        dependencies={"rt": Provide(provide_runtime, sync_to_thread=False)},
+        dependencies={
+            "rt": Provide(provide_runtime, sync_to_thread=False),
+            "actor": Provide(provide_actor, sync_to_thread=False),
+        },
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[request_id_middleware],
         lifespan=[lifespan],

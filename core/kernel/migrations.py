@@ -10,7 +10,9 @@ import contextlib
 import importlib
 import io
 import logging
+from collections.abc import Awaitable, Callable
 
+from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.apps.migrations.commands.base import BaseMigrationManager
 from piccolo.apps.migrations.tables import Migration
 from piccolo.conf.apps import AppConfig
@@ -71,9 +73,42 @@ async def migrate(db: Database, apps: list[AppConfig]) -> list[str]:
 def installed_apps() -> list[AppConfig]:
     """The core's app and every installed plugin's app (enabled or not), core first."""
     from bazaar.core.kernel.plugins import discover
+    from bazaar.core.registry import CORE_APPS
 
-    apps = [load_app("bazaar.core.piccolo_app")]
+    apps = [load_app(module) for module in CORE_APPS]
     for plugin in sorted(discover().values(), key=lambda p: p.id):
         if plugin.piccolo_app:
             apps.append(load_app(plugin.piccolo_app))
     return apps
+
+
+def sql_migration(
+    app_name: str,
+    migration_id: str,
+    description: str,
+    common: list[str] | None = None,
+    *,
+    sqlite: list[str] | None = None,
+    postgres: list[str] | None = None,
+) -> Callable[[], Awaitable[MigrationManager]]:
+    """A hand-written migration of raw SQL (indexes, full-text tables), per engine.
+
+    Use it in a migration module as ``forwards = sql_migration(...)`` next to ``ID``.
+    """
+
+    async def forwards() -> MigrationManager:
+        manager = MigrationManager(migration_id=migration_id, app_name=app_name, description=description)
+
+        async def run() -> None:
+            from piccolo.engine import engine_finder
+
+            engine = engine_finder()
+            assert engine is not None
+            specific = sqlite if engine.engine_type == "sqlite" else postgres
+            for statement in [*(common or []), *(specific or [])]:
+                await engine.run_ddl(statement)
+
+        manager.add_raw(run)
+        return manager
+
+    return forwards

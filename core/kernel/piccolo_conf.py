@@ -11,4 +11,12 @@ from piccolo.engine.sqlite import SQLiteEngine
 
 DB = SQLiteEngine(path="bazaar.sqlite3")
 
-APP_REGISTRY = AppRegistry(apps=["bazaar.core.piccolo_app"])
+def _apps() -> list[str]:
+    from bazaar.core.kernel.plugins import discover
+    from bazaar.core.registry import CORE_APPS
+
+    plugin_apps = sorted({p.piccolo_app for p in discover().values() if p.piccolo_app})
+    return [*CORE_APPS, *plugin_apps]
+
+
+APP_REGISTRY = AppRegistry(apps=_apps())

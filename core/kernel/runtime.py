@@ -59,7 +59,9 @@ class Runtime:
         self.services: dict[str, Any] = {}
 
     def _apps(self) -> list[AppConfig]:
-        apps = [load_app("bazaar.core.piccolo_app")]
+        from bazaar.core.registry import CORE_APPS
+
+        apps = [load_app(module) for module in CORE_APPS]
         for pid in self.plugins.order:
             module = self.plugins.loaded[pid].plugin.piccolo_app
             if module:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 import httpx
+from cryptography.fernet import Fernet
 from litestar import Litestar
 
 from bazaar.core.kernel.app import create_app
@@ -14,6 +17,23 @@ from bazaar.core.kernel.clock import ManualClock
 from bazaar.core.kernel.config import load_settings
 from bazaar.core.kernel.runtime import Runtime
 from bazaar.sdk.plugin import Plugin
+
+
+_counter = itertools.count(1)
+
+
+@dataclass
+class Session:
+    """A signed-in user in a test: its id, email, password and ``headers`` for the client."""
+
+    id: str
+    email: str
+    password: str
+    token: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
 
 
 class Kit:
@@ -44,6 +64,40 @@ class Kit:
         self.clock.advance(delta)
         return await self.run_due()
 
+    async def user(self, email: str | None = None, *, name: str = "Test User", password: str = "Correct-Horse-42") -> Session:
+        """Register a customer through the API and sign in."""
+        email = email or f"user{next(_counter)}@example.com"
+        r = await self.client.post("/api/v1/auth/register", json={"email": email, "password": password, "name": name})
+        assert r.status_code == 201, r.text
+        return await self.login(email, password)
+
+    async def login(self, email: str, password: str) -> Session:
+        r = await self.client.post("/api/v1/auth/login", json={"email": email, "password": password})
+        assert r.status_code == 200, r.text
+        me = await self.client.get("/api/v1/me", headers={"Authorization": f"Bearer {r.json()['access_token']}"})
+        return Session(id=me.json()["id"], email=email, password=password, token=r.json()["access_token"])
+
+    async def operator(self, email: str | None = None, *, rights: list[str] | None = None) -> Session:
+        """Create an operator account (as ``bazaar users create-operator`` does) and sign in."""
+        from bazaar.core.users.service import create_user
+
+        email = email or f"operator{next(_counter)}@example.com"
+        password = "Operator-Pass-42"
+        await create_user(self.runtime, email=email, password=password, name="Operator", operator_rights=rights or ["*"])
+        return await self.login(email, password)
+
+    async def merchant(self, owner: Session | None = None, *, name: str = "Test Shop", activate: bool = True) -> tuple[str, Session]:
+        """A merchant applied for by ``owner`` (a new user if none), activated unless told not to."""
+        from bazaar.core.merchants.service import transition
+
+        owner = owner or await self.user()
+        r = await self.client.post("/api/v1/merchants", json={"name": name}, headers=owner.headers)
+        assert r.status_code == 201, r.text
+        merchant_id = r.json()["id"]
+        if activate:
+            await transition(self.runtime, merchant_id, "active", reason="test setup", plugin="test-kit")
+        return merchant_id, owner
+
     async def __aenter__(self) -> Kit:
         await self.runtime.start()
         await self.runtime.migrate()
@@ -66,6 +120,12 @@ async def build_kit(
     """Build and start a kit on ``db_url`` with ``plugins`` enabled and their ``config``."""
     overrides: dict[str, Any] = {"database": {"url": db_url}, "server": {"embedded_worker": False}}
     overrides["log"] = {"json": False}
+    overrides["security"] = {
+        "encryption_keys": {"k1": Fernet.generate_key().decode()},
+        "active_key_id": "k1",
+        "argon2_time_cost": 1,
+        "argon2_memory_kib": 64,
+    }
     plugin_table: dict[str, Any] = {"enabled": list(plugins)}
     for pid, table in (config or {}).items():
         node = plugin_table

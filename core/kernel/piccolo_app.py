@@ -1,4 +1,4 @@
-"""The core as a Piccolo app: its tables and migrations (applied before any plugin's)."""
+"""The kernel as a Piccolo app: outbox, timers, webhook deliveries, idempotency keys."""
 
 from __future__ import annotations
 
@@ -6,14 +6,10 @@ import os
 
 from piccolo.conf.apps import AppConfig, table_finder
 
-CORE_TABLE_MODULES = [
-    "bazaar.core.kernel.tables",
-]
-
 APP_CONFIG = AppConfig(
-    app_name="core",
+    app_name="kernel",
     migrations_folder_path=os.path.join(os.path.dirname(__file__), "piccolo_migrations"),
-    table_classes=table_finder(CORE_TABLE_MODULES, exclude_imported=True),
+    table_classes=table_finder(["bazaar.core.kernel.tables"], exclude_imported=True),
     migration_dependencies=[],
     commands=[],
 )

@@ -1,0 +1,1 @@
+"""Catalogue: categories (a tree), products with variants (SKUs), listing lifecycle, storefront search."""

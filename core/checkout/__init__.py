@@ -1,0 +1,1 @@
+"""Checkout: payment methods, validation, reservation, per-merchant split, totals, hand-off to payment."""

@@ -1,0 +1,1 @@
+"""Inventory: on-hand and reserved stock per SKU, atomic reservations, the movement log."""

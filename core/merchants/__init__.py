@@ -1,0 +1,1 @@
+"""Merchants: applications, status (pending/active/restricted/suspended/closed), staff and invitations."""

@@ -1,0 +1,1 @@
+"""Orders: the order state machine, history, customer/merchant/operator views, cancel, ship, receipt."""

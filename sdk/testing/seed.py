@@ -63,7 +63,7 @@ async def product(
             "INSERT INTO catalogue_product (id, merchant_id, category_id, category_path, name, description, status, "
             "visible, image_urls, attributes, currency, price_min_minor, price_max_minor, in_stock, review_reasons, "
             "created_at, updated_at, published_at) VALUES "
-            "({}, {}, {}, {}, {}, {}, {}, {}, {}, '{}', {}, {}, {}, {}, '[]', {}, {}, {})",
+            "({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, '[]', {}, {}, {})",
             product_id,
             merchant_id,
             category_id,
@@ -73,6 +73,7 @@ async def product(
             status,
             visible,
             msgspec.json.encode(image_urls or ["https://img.example.com/p.jpg"]).decode(),
+            "{}",
             currency,
             min(prices),
             max(prices),

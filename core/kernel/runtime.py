@@ -15,6 +15,7 @@ from piccolo.conf.apps import AppConfig
 from piccolo.table import Table
 
 from bazaar.core.kernel import events as _events
+from bazaar.core.kernel.calendar import Calendar
 from bazaar.core.kernel.clock import Clock, SystemClock
 from bazaar.core.kernel.config import Settings
 from bazaar.core.kernel.db import Database
@@ -57,6 +58,7 @@ class Runtime:
         self.db.bind(self.tables())
         self.plugins.bind_runtime(self)
         self.services: dict[str, Any] = {}
+        self.calendar = Calendar.from_config(settings.calendar)
 
     def _apps(self) -> list[AppConfig]:
         from bazaar.core.registry import CORE_APPS

@@ -38,23 +38,16 @@ class PolicyLine(msgspec.Struct, frozen=True, kw_only=True):
     basis: str
 
 
-def flatten(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
-    """``{"a": {"b": 1}}`` -> ``{"a.b": 1}`` (lists and scalars are leaves)."""
+def flatten(data: dict[str, Any], leaves: set[str] = frozenset(), prefix: str = "") -> dict[str, Any]:  # type: ignore[assignment]
+    """``{"a": {"b": 1}}`` -> ``{"a.b": 1}``; paths in ``leaves`` keep their dict value."""
     out: dict[str, Any] = {}
     for key, value in data.items():
         path = f"{prefix}{key}"
-        if isinstance(value, dict) and value and not path_is_leaf(path):
-            out.update(flatten(value, path + "."))
+        if isinstance(value, dict) and value and path not in leaves:
+            out.update(flatten(value, leaves, path + "."))
         else:
             out[path] = value
     return out
-
-
-_LEAF_DICTS: set[str] = set()
-
-
-def path_is_leaf(path: str) -> bool:
-    return path in _LEAF_DICTS
 
 
 class PolicyTable:
@@ -62,9 +55,7 @@ class PolicyTable:
 
     def __init__(self, rules: Iterable[Rule]) -> None:
         self.rules = {rule.key: rule for rule in rules}
-        for rule in self.rules.values():
-            if any(isinstance(v, dict) for v in rule.presets.values()):
-                _LEAF_DICTS.add(rule.key)
+        self.leaves = {k for k, r in self.rules.items() if any(isinstance(v, dict) for v in r.presets.values())}
 
     def presets(self) -> set[str]:
         return {name for rule in self.rules.values() for name in rule.presets}
@@ -74,7 +65,7 @@ class PolicyTable:
         preset = raw.pop("preset", None)
         if preset is None:
             raise ValueError("policy config needs a preset")
-        given = {k: v for k, v in flatten(raw).items() if k in self.rules}
+        given = {k: v for k, v in flatten(raw, self.leaves).items() if k in self.rules}
         return preset, given
 
     def resolve(self, config: msgspec.Struct) -> dict[str, Any]:

@@ -136,7 +136,7 @@ def create_app(
         for pid, loaded in rt.plugins.loaded.items()
         if loaded.plugin.routes
     ]
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             health,
             ready,
@@ -148,7 +148,6 @@ def create_app(
             "actor": Provide(provide_actor, sync_to_thread=False),
         },
         exception_handlers=EXCEPTION_HANDLERS,
-        middleware=[request_id_middleware],
         lifespan=[lifespan],
         state=State({"runtime": rt}),
         openapi_config=OpenAPIConfig(
@@ -159,6 +158,10 @@ def create_app(
         ),
         debug=False,
     )
+    # outside Litestar's routing, so 404s and 405s carry the request id too (route
+    # middleware only runs for matched routes)
+    app.asgi_handler = request_id_middleware(app.asgi_handler)
+    return app
 
 
 def app_factory() -> Litestar:

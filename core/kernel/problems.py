@@ -43,9 +43,11 @@ def _field_errors(extra: Any) -> list[dict[str, Any]]:
         field = (path.group(1) if path and path.group(1) else key) or "body"
         reason = re.sub(r" - at `\$.*?`", "", message)
         unknown = re.search(r"Object contains unknown field `(.+?)`", message)
-        if unknown:
-            field = f"{field}.{unknown.group(1)}" if path and path.group(1) else unknown.group(1)
-            reason = "unknown field"
+        missing = re.search(r"Object missing required field `(.+?)`", message)
+        if unknown or missing:
+            name = (unknown or missing).group(1)  # type: ignore[union-attr]
+            field = f"{field}.{name}" if path and path.group(1) else name
+            reason = "unknown field" if unknown else "required field missing"
         out.append({"field": field, "reason": reason, "source": item.get("source", "body")})
     return out
 

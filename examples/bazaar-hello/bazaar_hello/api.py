@@ -26,7 +26,12 @@ class ReminderScheduled(msgspec.Struct, frozen=True, kw_only=True):
     due_at: Annotated[datetime, msgspec.Meta(tz=True)]
 
 
-@get("/hello/{name:str}", operation_id="hello_greet", summary="Greet someone")
+#: every route declares who may call it (``opt={"auth": ...}``): public, user, operator,
+#: merchant, merchant_owner or service:<scope>; a route without one answers 403
+PUBLIC = {"auth": "public"}
+
+
+@get("/hello/{name:str}", operation_id="hello_greet", summary="Greet someone", opt=PUBLIC)
 async def greet(name: Name, rt: Runtime) -> Greeting:
     """Answer with the configured greeting."""
     return Greeting(message=f"{rt.plugin_config('hello').greeting}, {name}")
@@ -37,6 +42,7 @@ async def greet(name: Name, rt: Runtime) -> Greeting:
     operation_id="hello_remind",
     summary="Schedule a reminder",
     status_code=202,
+    opt=PUBLIC,
 )
 async def schedule_reminder(name: Name, rt: Runtime) -> ReminderScheduled:
     """Schedule (or move) the ``hello.remind`` timer for ``name`` and emit an event."""

@@ -24,9 +24,14 @@ COMMANDS: dict[str, tuple[Callable[[argparse.ArgumentParser], None], Callable[[a
 
 def demo_overrides() -> dict[str, Any]:
     """``--demo``: a SQLite file here, every built-in plugin with its ``cn`` preset."""
-    from bazaar.core.demo import DEMO_PLUGINS
+    from bazaar.core.demo import DEMO_PLUGINS, demo_state
 
-    return {"database": {"url": os.environ.get("BAZAAR_DATABASE_URL", DEMO_DB)}, "plugins": {"enabled": DEMO_PLUGINS}}
+    key = demo_state()["encryption_key"]
+    return {
+        "database": {"url": os.environ.get("BAZAAR_DATABASE_URL", DEMO_DB)},
+        "plugins": {"enabled": DEMO_PLUGINS},
+        "security": {"encryption_keys": {"demo": key}, "active_key_id": "demo"},
+    }
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -68,6 +73,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.demo:
         env["BAZAAR_DATABASE_URL"] = settings.database.url
         env["BAZAAR_PLUGINS_ENABLED"] = ",".join(settings.plugins.enabled)
+        env["BAZAAR_SECURITY__ENCRYPTION_KEYS"] = "{demo = \"%s\"}" % settings.security.encryption_keys["demo"]
+        env["BAZAAR_SECURITY__ACTIVE_KEY_ID"] = "demo"
     if args.no_worker:
         env["BAZAAR_SERVER_EMBEDDED_WORKER"] = "false"
     os.environ.update(env)

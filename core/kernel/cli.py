@@ -212,6 +212,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     from bazaar.core import commands  # noqa: F401  (registers the core's sub-commands)
+    from bazaar.core.kernel.plugins import discover
+
+    discover()  # installed plugins may register sub-commands in COMMANDS when imported
 
     args = build_parser().parse_args(argv)
     try:
@@ -225,4 +228,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from bazaar.core.kernel.cli import main as _main  # the importable module, not __main__
+
+    sys.exit(_main())

@@ -113,7 +113,7 @@ async def _failures(rt: Runtime, column: str, value: str) -> int:
     since = rt.clock.now() - timedelta(seconds=rt.settings.security.login_window_seconds)
     row = await rt.db.fetchrow(
         f"SELECT COUNT(*) AS n FROM core_login_attempt WHERE {column} = {{}} AND ok = {{}} AND at > {{}} "
-        f"AND at > COALESCE((SELECT MAX(at) FROM core_login_attempt WHERE {column} = {{}} AND ok = {{}}), {{}})",
+        f"AND at >= COALESCE((SELECT MAX(at) FROM core_login_attempt WHERE {column} = {{}} AND ok = {{}}), {{}})",
         value,
         False,
         since,

@@ -16,7 +16,8 @@ import pytest
 ENGINES_ENV = "BAZAAR_TEST_ENGINES"
 PG_URL_ENV = "BAZAAR_TEST_PG_URL"
 REQUIRE_PG_ENV = "BAZAAR_REQUIRE_PG"
-TEST_DB_NAME = "bazaar_test"
+#: one database per test session (several sessions may share a server)
+TEST_DB_NAME = f"bazaar_test_{os.getpid()}"
 
 
 def _engines() -> list[str]:
@@ -78,7 +79,7 @@ def _pg_url(name: str) -> str:
     return urlunparse(base._replace(path=f"/{name}"))
 
 
-async def _pg_recreate(name: str) -> None:
+async def _pg_recreate(name: str, *, create: bool = True) -> None:
     import asyncpg
 
     conn = await asyncpg.connect(os.environ[PG_URL_ENV])
@@ -88,7 +89,8 @@ async def _pg_recreate(name: str) -> None:
             name,
         )
         await conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        await conn.execute(f'CREATE DATABASE "{name}"')
+        if create:
+            await conn.execute(f'CREATE DATABASE "{name}"')
     finally:
         await conn.close()
 
@@ -138,9 +140,12 @@ def _pg_available() -> str | None:
 
 
 @pytest.fixture(scope="session")
-def _bazaar_templates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+def _bazaar_templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     """Migrated templates, made once per session: a SQLite file, a PostgreSQL database."""
-    return {"dir": tmp_path_factory.mktemp("bazaar-templates")}
+    templates: dict[str, Any] = {"dir": tmp_path_factory.mktemp("bazaar-templates")}
+    yield templates
+    if "postgres" in templates:
+        asyncio.run(_pg_recreate(TEST_DB_NAME, create=False))
 
 
 def _sqlite_template(templates: dict[str, Any]) -> Path:

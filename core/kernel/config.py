@@ -115,6 +115,8 @@ class Settings(_Section, frozen=True, kw_only=True, forbid_unknown_fields=True):
 
 
 ENV_PREFIX = "BAZAAR_"
+#: ``BAZAAR_*`` variables that are not settings (the config path, CLI inputs, the test kit's)
+NOT_SETTINGS = {"config", "operator_password"}
 _SECTIONS = {f for f in Settings.__struct_fields__}
 #: keys whose values are masked: names that *end* in a secret word (``password_min_length`` is not one)
 _SECRET = re.compile(r"(secret|password|passphrase|token|api_key|private_key|encryption_keys|credentials?)$", re.I)
@@ -132,10 +134,10 @@ def _env_overrides(environ: dict[str, str]) -> tuple[dict[str, Any], list[str]]:
     out: dict[str, Any] = {}
     problems: list[str] = []
     for name, raw in sorted(environ.items()):
-        if not name.startswith(ENV_PREFIX) or name in ("BAZAAR_CONFIG",):
+        if not name.startswith(ENV_PREFIX):
             continue
         rest = name[len(ENV_PREFIX) :].lower()
-        if rest.startswith("test_") or rest.startswith("require_"):
+        if rest in NOT_SETTINGS or rest.startswith(("test_", "require_")):
             continue
         parts = rest.split("__") if "__" in rest else rest.split("_", 1)
         if parts[0] not in _SECTIONS or len(parts) < 2:

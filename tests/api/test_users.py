@@ -188,7 +188,7 @@ async def test_create_operator_cli(bazaar_db_url, tmp_path):
 
     from cryptography.fernet import Fernet
 
-    env = {**os.environ, "BAZAAR_DATABASE_URL": bazaar_db_url, "BAZAAR_OPERATOR_PASSWORD": "Root-Pass-4242",
+    env = {**os.environ, "BAZAAR_DATABASE_URL": bazaar_db_url, "BAZAAR_OPERATOR_PASSWORD": "Admin-Secret-4242",
            "BAZAAR_SECURITY__ENCRYPTION_KEYS": f'{{k = "{Fernet.generate_key().decode()}"}}'}
     cmd = [sys.executable, "-m", "bazaar.core.kernel.cli", "users", "create-operator", "--email", "root@example.com"]
     done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=60, cwd=tmp_path)

@@ -146,7 +146,8 @@ class PluginHost:
             context = PluginContext(id=pid, config=configs[pid])
             hooks = plugin.hooks
             if inspect.isclass(hooks):
-                hooks = hooks(context)
+                takes_context = len(inspect.signature(hooks).parameters) > 0
+                hooks = hooks(context) if takes_context else hooks()
             self.loaded[pid] = LoadedPlugin(plugin, configs[pid], hooks, context)
             if hooks is not None:
                 try:

@@ -21,6 +21,14 @@ CORE_TIMERS: dict[str, Any] = {}
 
 def core_route_handlers() -> list[Any]:
     """The core's Litestar controllers, mounted under ``/api/v1``."""
+    from bazaar.core.catalogue.api import (
+        AdminCategoriesController,
+        AdminProductsController,
+        CategoriesController,
+        MerchantProductsController,
+        StorefrontController,
+    )
+    from bazaar.core.inventory.api import MerchantStockController
     from bazaar.core.merchants.api import AdminMerchantsController, InvitationsController, MerchantsController
     from bazaar.core.users.api import AdminUsersController, AuthController, MeController
 
@@ -31,4 +39,10 @@ def core_route_handlers() -> list[Any]:
         MerchantsController,
         InvitationsController,
         AdminMerchantsController,
+        CategoriesController,
+        AdminCategoriesController,
+        StorefrontController,
+        MerchantProductsController,
+        MerchantStockController,
+        AdminProductsController,
     ]

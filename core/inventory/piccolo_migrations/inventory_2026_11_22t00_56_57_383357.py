@@ -5,9 +5,9 @@ from piccolo.columns.column_types import Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.columns.indexes import IndexMethod
 
-ID = "2026-11-22T00:53:02:072979"
+ID = "2026-11-22T00:56:57:383357"
 VERSION = "1.38.0"
-DESCRIPTION = "True"
+DESCRIPTION = ""
 
 
 async def forwards():
@@ -30,7 +30,7 @@ async def forwards():
         column_class_name="Varchar",
         column_class=Varchar,
         params={
-            "length": 40,
+            "length": 80,
             "default": None,
             "null": True,
             "primary_key": False,
@@ -113,6 +113,28 @@ async def forwards():
     manager.add_column(
         table_class_name="StockMovement",
         tablename="inventory_movement",
+        column_name="kind",
+        db_column_name="kind",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 12,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="StockMovement",
+        tablename="inventory_movement",
         column_name="on_hand_delta",
         db_column_name="on_hand_delta",
         column_class_name="Integer",
@@ -176,12 +198,33 @@ async def forwards():
     manager.add_column(
         table_class_name="StockMovement",
         tablename="inventory_movement",
+        column_name="reserved_after",
+        db_column_name="reserved_after",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="StockMovement",
+        tablename="inventory_movement",
         column_name="reason",
         db_column_name="reason",
         column_class_name="Varchar",
         column_class=Varchar,
         params={
-            "length": 30,
+            "length": 200,
             "default": "",
             "null": False,
             "primary_key": False,

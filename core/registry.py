@@ -19,8 +19,18 @@ CORE_APPS = [
 CORE_TIMERS: dict[str, Any] = {}
 
 
+async def _checkout_expire(rt: Any, due: Any) -> None:
+    from bazaar.core.checkout.service import expire
+
+    await expire(rt, due)
+
+
+CORE_TIMERS["core.checkout_expire"] = _checkout_expire
+
+
 def core_route_handlers() -> list[Any]:
     """The core's Litestar controllers, mounted under ``/api/v1``."""
+    from bazaar.core.checkout.api import CheckoutsController, PaymentMethodsController
     from bazaar.core.catalogue.api import (
         AdminCategoriesController,
         AdminProductsController,
@@ -30,6 +40,7 @@ def core_route_handlers() -> list[Any]:
     )
     from bazaar.core.inventory.api import MerchantStockController
     from bazaar.core.merchants.api import AdminMerchantsController, InvitationsController, MerchantsController
+    from bazaar.core.orders.api import AdminOrdersController, MerchantOrdersController, OrdersController
     from bazaar.core.users.api import AdminUsersController, AuthController, MeController
 
     return [
@@ -45,4 +56,9 @@ def core_route_handlers() -> list[Any]:
         MerchantProductsController,
         MerchantStockController,
         AdminProductsController,
+        PaymentMethodsController,
+        CheckoutsController,
+        OrdersController,
+        MerchantOrdersController,
+        AdminOrdersController,
     ]

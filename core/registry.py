@@ -30,7 +30,6 @@ CORE_TIMERS["core.checkout_expire"] = _checkout_expire
 
 def core_route_handlers() -> list[Any]:
     """The core's Litestar controllers, mounted under ``/api/v1``."""
-    from bazaar.core.checkout.api import CheckoutsController, PaymentMethodsController
     from bazaar.core.catalogue.api import (
         AdminCategoriesController,
         AdminProductsController,
@@ -38,9 +37,18 @@ def core_route_handlers() -> list[Any]:
         MerchantProductsController,
         StorefrontController,
     )
+    from bazaar.core.checkout.api import CheckoutsController, PaymentMethodsController
     from bazaar.core.inventory.api import MerchantStockController
-    from bazaar.core.merchants.api import AdminMerchantsController, InvitationsController, MerchantsController
-    from bazaar.core.orders.api import AdminOrdersController, MerchantOrdersController, OrdersController
+    from bazaar.core.merchants.api import (
+        AdminMerchantsController,
+        InvitationsController,
+        MerchantsController,
+    )
+    from bazaar.core.orders.api import (
+        AdminOrdersController,
+        MerchantOrdersController,
+        OrdersController,
+    )
     from bazaar.core.users.api import AdminUsersController, AuthController, MeController
 
     return [

@@ -8,7 +8,13 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
-from bazaar.sdk.types import CheckoutSnapshot, HookContext, PaymentStart, RefundRequest, RefundResult
+from bazaar.sdk.types import (
+    CheckoutSnapshot,
+    HookContext,
+    PaymentStart,
+    RefundRequest,
+    RefundResult,
+)
 
 
 @runtime_checkable

@@ -73,7 +73,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.demo:
         env["BAZAAR_DATABASE_URL"] = settings.database.url
         env["BAZAAR_PLUGINS_ENABLED"] = ",".join(settings.plugins.enabled)
-        env["BAZAAR_SECURITY__ENCRYPTION_KEYS"] = "{demo = \"%s\"}" % settings.security.encryption_keys["demo"]
+        env["BAZAAR_SECURITY__ENCRYPTION_KEYS"] = f'{{demo = "{settings.security.encryption_keys["demo"]}"}}'
         env["BAZAAR_SECURITY__ACTIVE_KEY_ID"] = "demo"
     if args.no_worker:
         env["BAZAAR_SERVER_EMBEDDED_WORKER"] = "false"

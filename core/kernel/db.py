@@ -18,7 +18,6 @@ from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 from piccolo.querystring import QueryString
-from piccolo.table import Table
 
 from bazaar.core.kernel.config import DatabaseConfig
 from bazaar.sdk.errors import ConfigError
@@ -57,7 +56,7 @@ class Database:
         self.is_sqlite = self.engine.engine_type == "sqlite"
         self._started = False
 
-    def bind(self, tables: Iterable[type[Table]]) -> None:
+    def bind(self, tables: Iterable[Any]) -> None:
         """Point every given table (and Piccolo's own migration table) at this engine."""
         from piccolo.apps.migrations.tables import Migration
 
@@ -65,7 +64,7 @@ class Database:
 
         for table in [*tables, Migration]:
             table._meta.db = self.engine
-        piccolo_conf.DB = self.engine
+        piccolo_conf.DB = self.engine  # type: ignore[assignment]
 
     async def start(self) -> None:
         if self._started:
@@ -73,7 +72,7 @@ class Database:
         if self.is_sqlite:
             await self.engine.run_ddl("PRAGMA journal_mode=WAL")
         else:
-            await self.engine.start_connection_pool(
+            await self.engine.start_connection_pool(  # type: ignore[call-arg]
                 min_size=self.config.pool_min, max_size=self.config.pool_max
             )
         self._started = True

@@ -144,7 +144,7 @@ class PluginHost:
         for pid in self.order:
             plugin = self.available[pid]
             context = PluginContext(id=pid, config=configs[pid])
-            hooks = plugin.hooks
+            hooks: Any = plugin.hooks
             if inspect.isclass(hooks):
                 takes_context = len(inspect.signature(hooks).parameters) > 0
                 hooks = hooks(context) if takes_context else hooks()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from litestar import Controller, delete, get, patch, post
+from litestar.params import JSONBody
+
 from bazaar.core.auth.guard import ActorDep
 from bazaar.core.kernel.http import Cursor, Limit, Page, check_id, problems
 from bazaar.core.kernel.runtime import RuntimeDep
@@ -17,8 +20,6 @@ from bazaar.core.merchants.schemas import (
     StatusChangeOut,
 )
 from bazaar.sdk.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, PluginVetoed
-from litestar import Controller, delete, get, patch, post
-from litestar.params import JSONBody
 
 
 class MerchantsController(Controller):

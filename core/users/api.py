@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from litestar import Controller, Request, delete, get, post
+from litestar.params import JSONBody
+from litestar.status_codes import HTTP_204_NO_CONTENT
+
 from bazaar.core.auth.guard import ActorDep
 from bazaar.core.kernel.http import Cursor, Limit, Page, check_id, problems
 from bazaar.core.kernel.runtime import RuntimeDep
@@ -25,9 +29,6 @@ from bazaar.sdk.errors import (
     Unauthorized,
     ValidationFailed,
 )
-from litestar import Controller, Request, delete, get, post
-from litestar.params import JSONBody
-from litestar.status_codes import HTTP_204_NO_CONTENT
 
 
 class AuthController(Controller):

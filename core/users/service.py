@@ -18,9 +18,23 @@ from bazaar.core.kernel.runtime import Runtime
 from bazaar.core.privacy.crypto import FieldCipher
 from bazaar.core.privacy.masking import mask_phone
 from bazaar.core.users import policy
-from bazaar.core.users.schemas import ApiKeyCreate, ApiKeyOut, Login, MerchantRole, Register, TokenOut, UserOut
-from bazaar.sdk.errors import Conflict, NotFound, TooManyRequests, Unauthorized, ValidationFailed
-from bazaar.sdk.errors import FieldProblem
+from bazaar.core.users.schemas import (
+    ApiKeyCreate,
+    ApiKeyOut,
+    Login,
+    MerchantRole,
+    Register,
+    TokenOut,
+    UserOut,
+)
+from bazaar.sdk.errors import (
+    Conflict,
+    FieldProblem,
+    NotFound,
+    TooManyRequests,
+    Unauthorized,
+    ValidationFailed,
+)
 
 API_KEY_PREFIX = "bzk_"
 

@@ -20,6 +20,7 @@ of the spec's arguments.
 from __future__ import annotations
 
 import re
+from types import ModuleType
 
 import pluggy
 
@@ -44,7 +45,7 @@ def hook_kind(name: str) -> str | None:
     return None
 
 
-def spec_modules() -> list[object]:
+def spec_modules() -> list[ModuleType]:
     """The modules that hold the hookspecs, in documentation order."""
     from bazaar.sdk.hookspecs import catalogue, checkout, kernel, merchants, orders
 

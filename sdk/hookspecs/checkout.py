@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from bazaar.sdk.hookspecs import hookspec
 from bazaar.sdk.money import Money
-from bazaar.sdk.types import CheckoutQuote, Discount, HookContext, Objection, OrderDraft, PaymentMethod
+from bazaar.sdk.types import (
+    CheckoutQuote,
+    Discount,
+    HookContext,
+    Objection,
+    OrderDraft,
+    PaymentMethod,
+)
 
 
 @hookspec

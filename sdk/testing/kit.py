@@ -18,7 +18,6 @@ from bazaar.core.kernel.config import load_settings
 from bazaar.core.kernel.runtime import Runtime
 from bazaar.sdk.plugin import Plugin
 
-
 _counter = itertools.count(1)
 
 

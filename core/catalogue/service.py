@@ -107,7 +107,7 @@ def _findings(raw: Any) -> list[Finding]:
 
 async def _merchant_view(rt: Runtime, product_id: str) -> MerchantProduct:
     row = await _load(rt, product_id)
-    skus = await rt.db.fetch("SELECT * FROM catalogue_sku WHERE product_id = {} ORDER BY created_at, id", product_id)
+    skus = await rt.db.fetch("SELECT * FROM catalogue_sku WHERE product_id = {} ORDER BY position, id", product_id)
     history = await rt.db.fetch(
         "SELECT * FROM catalogue_product_status_change WHERE product_id = {} ORDER BY at, id", product_id
     )
@@ -188,7 +188,7 @@ async def listing_snapshot(rt: Runtime, product_id: str) -> ListingSnapshot:
     """
     row = await _load(rt, product_id)
     skus = await rt.db.fetch(
-        "SELECT * FROM catalogue_sku WHERE product_id = {} AND active = TRUE ORDER BY created_at, id", product_id
+        "SELECT * FROM catalogue_sku WHERE product_id = {} AND active = TRUE ORDER BY position, id", product_id
     )
     path = tuple(p for p in row["category_path"].split("/") if p)
     flags: set[str] = set()
@@ -307,17 +307,17 @@ def _check_currency(rt: Runtime, price: PriceIn, field: str) -> None:
 
 
 async def _insert_skus(
-    rt: Runtime, product_id: str, merchant_id: str, skus: Sequence[SkuCreate], actor_id: str | None
+    rt: Runtime, product_id: str, merchant_id: str, skus: Sequence[SkuCreate], actor_id: str | None, first: int = 0
 ) -> list[dict[str, Any]]:
     now = rt.clock.now()
     rows = []
-    for sku in skus:
+    for position, sku in enumerate(skus, start=first):
         row = {"id": new_id("sku"), "merchant_id": merchant_id, "on_hand": sku.on_hand, "reserved": 0}
         await rt.db.execute(
-            "INSERT INTO catalogue_sku (id, product_id, merchant_id, code, price_minor, currency, attributes, on_hand, "
-            "reserved, active, created_at, updated_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, 0, {}, {}, {})",
+            "INSERT INTO catalogue_sku (id, product_id, merchant_id, code, price_minor, currency, attributes, position, "
+            "on_hand, reserved, active, created_at, updated_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, 0, {}, {}, {})",
             row["id"], product_id, merchant_id, sku.code, sku.price.amount, sku.price.currency, _dump(sku.attributes),
-            sku.on_hand, True, now, now,
+            position, sku.on_hand, True, now, now,
         )
         rows.append(row)
     await inventory.record_initial(rt, rows, actor_id=actor_id)
@@ -443,10 +443,13 @@ async def add_sku(rt: Runtime, merchant_id: str, product_id: str, data: SkuCreat
         policy.check_may_edit(merchant.status)
         await _load(rt, product_id, merchant_id=merchant_id, for_update=True)
         await _sku_code_free(rt, product_id, data.code)
-        count = await rt.db.fetchrow("SELECT COUNT(*) AS n FROM catalogue_sku WHERE product_id = {}", product_id)
-        if count and count["n"] >= 100:
+        count = await rt.db.fetchrow(
+            "SELECT COUNT(*) AS n, MAX(position) AS last FROM catalogue_sku WHERE product_id = {}", product_id
+        )
+        assert count is not None
+        if count["n"] >= 100:
             raise Conflict("a product has at most 100 SKUs", code="too_many_skus")
-        (row,) = await _insert_skus(rt, product_id, merchant_id, [data], actor.user_id)
+        (row,) = await _insert_skus(rt, product_id, merchant_id, [data], actor.user_id, first=(count["last"] or 0) + 1)
         await refresh_product_summary(rt, product_id)
         sku = await rt.db.fetchrow("SELECT * FROM catalogue_sku WHERE id = {}", row["id"])
     assert sku is not None

@@ -205,7 +205,7 @@ async def get_product(rt: Runtime, product_id: str) -> ProductDetail:
         raise NotFound("no such product", code="product_not_found")
     skus = await rt.db.fetch(
         "SELECT id, code, price_minor, currency, attributes, on_hand, reserved FROM catalogue_sku "
-        "WHERE product_id = {} AND active = TRUE ORDER BY created_at, id",
+        "WHERE product_id = {} AND active = TRUE ORDER BY position, id",
         product_id,
     )
     path = [p for p in row["category_path"].split("/") if p]

@@ -60,6 +60,8 @@ class Sku(Table, tablename="catalogue_sku"):
     price_minor = BigInt()
     currency = Varchar(length=3)
     attributes = JSON(default="{}")
+    #: display order of the variants within the product (creation order)
+    position = Integer(default=0)
     on_hand = Integer(default=0)
     reserved = Integer(default=0)
     active = Boolean(default=True)

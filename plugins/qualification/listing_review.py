@@ -1,0 +1,154 @@
+"""Listing review: automatic checks on submit, the three review modes, the operator queue.
+
+``review`` answers the core's ``bazaar_collect_listing_review`` hook inside the submit
+transaction and records what it found in ``qualification_listing_review`` (with banned
+claim positions, which the core's combined reasons do not carry). Operators decide
+through the catalogue facades ``approve_listing`` / ``reject_listing`` / ``take_down``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bazaar.core.catalogue import service as catalogue
+from bazaar.core.kernel.ids import new_id
+from bazaar.plugins.qualification import policy, service, states
+from bazaar.plugins.qualification.errors import ReviewNotFound
+from bazaar.plugins.qualification.schemas import FindingOut, ListingReviewOut
+from bazaar.sdk.types import DomainEvent, ListingSnapshot, MerchantSnapshot, ReviewFinding
+
+
+def licence_kinds(listing: ListingSnapshot) -> list[str]:
+    """Licence kinds of the listing's category and its ancestors (``licence:<kind>`` flags)."""
+    return [f.split(":", 1)[1] for f in listing.category_flags if f.startswith("licence:")]
+
+
+async def findings(rt: Any, listing: ListingSnapshot) -> list[ReviewFinding]:
+    """Every automatic finding at once: required fields, prices, images, claims, licences, mode."""
+    p = service.values(rt)
+    out: list[ReviewFinding] = []
+
+    def reject(field: str, reason: str, position: int | None = None) -> None:
+        out.append(ReviewFinding(outcome="reject", field=field, reason=reason, position=position))
+
+    if not listing.name.strip():
+        reject("name", "a name is required")
+    if not listing.description.strip():
+        reject("description", "a description is required")
+    if listing.category_id is None:
+        reject("category_id", "a category is required")
+    if not listing.image_urls:
+        reject("image_urls", "at least one image is required")
+    for i, sku in enumerate(listing.skus):
+        if sku.price.amount <= 0:
+            reject(f"skus[{i}].price", "the price must be positive")
+    for hit in policy.scan_claims({"name": listing.name, "description": listing.description}, p["banned_claims"]):
+        reject(hit.field, f"banned claim {hit.claim!r} at position {hit.position}", hit.position)
+    needed = policy.licence_required(licence_kinds(listing), p["category_licences"])
+    for kind in needed:
+        if not await service.holds_licence(rt, listing.merchant_id, kind):
+            reject("category_id", f"a {kind} licence is required before listing in this category")
+    if not out:
+        mode = p["listing_review_mode"]
+        if mode == "pre_publish":
+            out.append(ReviewFinding(outcome="review", field="listing", reason="every listing is reviewed before publication"))
+        elif mode == "category_based" and needed:
+            out.append(ReviewFinding(outcome="review", field="category_id",
+                                     reason=f"licensed category ({', '.join(needed)}): reviewed before publication"))
+    return out
+
+
+async def review(rt: Any, listing: ListingSnapshot, merchant: MerchantSnapshot) -> list[ReviewFinding]:
+    """The hook's answer; the review is recorded in the caller's transaction."""
+    found = await findings(rt, listing)
+    mode = service.values(rt)["listing_review_mode"]
+    outcomes = {f.outcome for f in found}
+    if "reject" in outcomes:
+        status = "rejected"
+    elif "review" in outcomes:
+        status = "queued"
+    else:
+        status = "monitoring" if mode == "post_publish_monitor" else "approved"
+    await rt.db.execute(
+        "INSERT INTO qualification_listing_review (id, product_id, merchant_id, status, mode, findings, reasons, "
+        "created_at) VALUES ({}, {}, {}, {}, {}, {}, '[]', {})",
+        new_id("lrv"), listing.id, listing.merchant_id, status, mode,
+        service.encode([{"outcome": f.outcome, "field": f.field, "reason": f.reason, "position": f.position}
+                        for f in found]),
+        rt.clock.now(),
+    )
+    return found
+
+
+def review_out(row: dict[str, Any]) -> ListingReviewOut:
+    return ListingReviewOut(
+        id=row["id"], product_id=row["product_id"], merchant_id=row["merchant_id"], status=row["status"],
+        mode=row["mode"], findings=[FindingOut(**f) for f in service.decode(row["findings"]) or []],
+        reasons=list(service.decode(row["reasons"]) or []), created_at=row["created_at"],
+        decided_at=row["decided_at"],
+    )
+
+
+async def latest(rt: Any, product_id: str, merchant_id: str | None = None) -> dict[str, Any]:
+    row = await rt.db.fetchrow(
+        "SELECT * FROM qualification_listing_review WHERE product_id = {} ORDER BY created_at DESC, id DESC LIMIT 1",
+        product_id,
+    )
+    if row is None or (merchant_id is not None and row["merchant_id"] != merchant_id):
+        raise ReviewNotFound("no review of this listing")
+    return row
+
+
+async def latest_out(rt: Any, merchant_id: str, product_id: str) -> ListingReviewOut:
+    """The last review of a listing as its merchant sees it: findings with positions, operator reasons."""
+    return review_out(await latest(rt, product_id, merchant_id))
+
+
+async def queue(rt: Any, status: str, limit: int) -> list[ListingReviewOut]:
+    """``queued`` (waiting before publication) or ``monitoring`` (live, to sample), oldest first."""
+    rows = await rt.db.fetch(
+        "SELECT * FROM qualification_listing_review WHERE status = {} ORDER BY created_at, id LIMIT {}", status, limit
+    )
+    return [review_out(r) for r in rows]
+
+
+async def _set(rt: Any, row: dict[str, Any], to: str, reasons: list[str], actor_id: str | None) -> None:
+    states.transition("review", row["status"], to)
+    await rt.db.execute(
+        "UPDATE qualification_listing_review SET status = {}, reasons = {}, decided_by = {}, decided_at = {} WHERE id = {}",
+        to, service.encode(reasons), actor_id, rt.clock.now(), row["id"],
+    )
+
+
+async def decide(rt: Any, product_id: str, action: str, reasons: list[str], actor: Any) -> ListingReviewOut:
+    """``approve`` / ``reject`` a queued listing, or ``take_down`` a live one; the merchant sees the reasons."""
+    async with rt.unit_of_work():
+        row = await latest(rt, product_id)
+        if action == "approve":
+            await _set(rt, row, "approved", reasons, actor.user_id)
+            await catalogue.approve_listing(rt, product_id, plugin=service.PLUGIN, actor_id=actor.user_id)
+        elif action == "reject":
+            await _set(rt, row, "rejected", reasons, actor.user_id)
+            await catalogue.reject_listing(rt, product_id, reasons, plugin=service.PLUGIN, actor_id=actor.user_id)
+        else:
+            await _set(rt, row, "taken_down", reasons, actor.user_id)
+            await catalogue.take_down(rt, product_id, "; ".join(reasons), plugin=service.PLUGIN, actor_id=actor.user_id)
+        out = review_out(await latest(rt, product_id))
+    return out
+
+
+async def follow(rt: Any, event: DomainEvent) -> None:
+    """Keep the queue in step when an operator decided a queued listing through the core's admin routes."""
+    if event.data.get("plugin") == service.PLUGIN or not event.subject:
+        return
+    target = {"product.live": "approved", "product.rejected": "rejected"}.get(event.type)
+    if target is None:
+        return
+    row = await rt.db.fetchrow(
+        "SELECT * FROM qualification_listing_review WHERE product_id = {} ORDER BY created_at DESC, id DESC LIMIT 1",
+        event.subject,
+    )
+    if row is None or row["status"] != "queued":
+        return
+    reasons = [r.get("reason", "") for r in event.data.get("reasons") or [] if isinstance(r, dict)]
+    await _set(rt, row, target, reasons, event.data.get("actor_id"))

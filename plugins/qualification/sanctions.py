@@ -1,0 +1,132 @@
+"""Sanctions: warning, restriction (no new listings), suspension (hidden, no sales), termination.
+
+Each has a reason, a start and an optional end (a timer lifts it). Under the ``cn`` preset
+the record is public at once (deadline ``sanction_publish_working_days``); under ``eu`` the
+merchant gets the statement of reasons by event. ``termination_notice_days`` delays a
+termination and notifies the merchant first (P2B 4).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bazaar.core.kernel.ids import new_id
+from bazaar.core.merchants import service as merchants
+from bazaar.plugins.qualification import service, states
+from bazaar.plugins.qualification.errors import MerchantClosed, SanctionInvalid, SanctionNotFound
+from bazaar.plugins.qualification.schemas import SanctionCreate, SanctionOut
+from bazaar.sdk.errors import FieldProblem
+from bazaar.sdk.timers import Due
+
+END = "qualification.sanction_end"
+START = "qualification.sanction_start"
+
+
+async def load(rt: Any, sanction_id: str) -> dict[str, Any]:
+    row = await rt.db.fetchrow("SELECT * FROM qualification_sanction WHERE id = {}", sanction_id)
+    if row is None:
+        raise SanctionNotFound("no such sanction")
+    return row
+
+
+async def impose(rt: Any, merchant_id: str, data: SanctionCreate, actor: Any) -> SanctionOut:
+    """Record a sanction and apply it to the merchant's status."""
+    p = service.values(rt)
+    now = rt.clock.now()
+    if data.ends_at is not None and data.kind in ("warning", "termination"):
+        raise SanctionInvalid("only restrictions and suspensions end", errors=[
+            FieldProblem(field="ends_at", reason=f"a {data.kind} has no end")])
+    if data.ends_at is not None and data.ends_at <= now:
+        raise SanctionInvalid("the end is in the past", errors=[FieldProblem(field="ends_at", reason="must be in the future")])
+    sanction_id = new_id("snc")
+    async with rt.unit_of_work():
+        merchant = await service.merchant_row(rt, merchant_id, for_update=True)
+        if merchant["status"] == "closed":
+            raise MerchantClosed("the merchant is closed")
+        notice = p["termination_notice_days"] if data.kind == "termination" else None
+        starts_at = rt.calendar.add_days(now, notice) if notice else now
+        status = "scheduled" if notice else "active"
+        publish_days = p["sanction_publish_working_days"]
+        publish_by = rt.calendar.add_working_days(now, publish_days) if publish_days is not None else None
+        await rt.db.execute(
+            "INSERT INTO qualification_sanction (id, merchant_id, kind, status, reason, starts_at, ends_at, publish_by, "
+            "published_at, created_by, created_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})",
+            sanction_id, merchant_id, data.kind, status, data.reason, starts_at, data.ends_at, publish_by,
+            now if publish_by is not None else None, actor.user_id, now,
+        )
+        event = {"merchant_id": merchant_id, "sanction_id": sanction_id, "kind": data.kind, "reason": data.reason,
+                 "starts_at": starts_at.isoformat(), "ends_at": data.ends_at.isoformat() if data.ends_at else None}
+        await rt.events.emit("qualification.sanction_imposed", event, subject=merchant_id)
+        if notice:
+            await rt.timers.schedule(START, sanction_id, starts_at, {"merchant_id": merchant_id})
+            await rt.events.emit("qualification.termination_notice", event, subject=merchant_id)
+        elif data.kind == "termination":
+            await merchants.transition(rt, merchant_id, "closed", reason=data.reason, plugin=service.PLUGIN)
+        else:
+            await service.reconcile(rt, merchant_id, data.reason)
+        if data.ends_at is not None:
+            await rt.timers.schedule(END, sanction_id, data.ends_at, {"merchant_id": merchant_id})
+        out = service.sanction_out(await load(rt, sanction_id))
+    return out
+
+
+async def _end(rt: Any, row: dict[str, Any], reason: str) -> None:
+    to = "cancelled" if row["status"] == "scheduled" else "ended"
+    states.transition("sanction", row["status"], to)
+    await rt.db.execute(
+        "UPDATE qualification_sanction SET status = {}, ended_at = {}, end_reason = {} WHERE id = {}",
+        to, rt.clock.now(), reason, row["id"],
+    )
+    await rt.timers.cancel(END, row["id"])
+    await rt.timers.cancel(START, row["id"])
+    await rt.events.emit(
+        "qualification.sanction_lifted",
+        {"merchant_id": row["merchant_id"], "sanction_id": row["id"], "kind": row["kind"], "reason": reason},
+        subject=row["merchant_id"],
+    )
+    await service.reconcile(rt, row["merchant_id"], f"sanction lifted: {reason}")
+
+
+async def lift(rt: Any, sanction_id: str, reason: str) -> SanctionOut:
+    """An operator lifts an active sanction or withdraws a scheduled termination."""
+    async with rt.unit_of_work():
+        row = await load(rt, sanction_id)
+        await _end(rt, row, reason)
+        out = service.sanction_out(await load(rt, sanction_id))
+    return out
+
+
+async def listing(rt: Any, merchant_id: str | None, *, published_only: bool, limit: int = 100) -> list[SanctionOut]:
+    where, args = [], []
+    if merchant_id:
+        where.append("merchant_id = {}")
+        args.append(merchant_id)
+    if published_only:
+        where.append("published_at IS NOT NULL")
+    clause = f"WHERE {' AND '.join(where)}" if where else ""
+    rows = await rt.db.fetch(
+        f"SELECT * FROM qualification_sanction {clause} ORDER BY created_at DESC, id DESC LIMIT {{}}", *args, limit
+    )
+    return [service.sanction_out(r) for r in rows]
+
+
+async def end_timer(rt: Any, due: Due) -> None:
+    """``qualification.sanction_end``: the end time came; lift it."""
+    row = await load(rt, due.subject)
+    if row["status"] == "active":
+        await _end(rt, row, "ended as scheduled")
+
+
+async def start_timer(rt: Any, due: Due) -> None:
+    """``qualification.sanction_start``: the notice period of a termination ran out; close the store."""
+    row = await load(rt, due.subject)
+    if row["status"] != "scheduled":
+        return
+    states.transition("sanction", row["status"], "active")
+    await rt.db.execute("UPDATE qualification_sanction SET status = 'active' WHERE id = {}", row["id"])
+    merchant = await service.merchant_row(rt, row["merchant_id"])
+    if merchant["status"] != "closed":
+        await merchants.transition(rt, row["merchant_id"], "closed", reason=row["reason"], plugin=service.PLUGIN)
+
+
+TIMERS = {END: end_timer, START: start_timer}

@@ -1,0 +1,628 @@
+"""KYB rules: dossiers and their review, documents, category licences, verification state.
+
+The only module (with ``credit``, ``sanctions`` and ``listing_review``) that writes; every
+change runs in one unit of work, so a refusal leaves the database as it was. Merchants
+move through the core's facade ``bazaar.core.merchants.service.transition``, naming the
+plugin.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import msgspec
+
+from bazaar.core.kernel.ids import new_id
+from bazaar.core.merchants import service as merchants
+from bazaar.core.users.service import cipher
+from bazaar.plugins.qualification import policy, states
+from bazaar.plugins.qualification.errors import (
+    DocumentInvalid,
+    DocumentNotFound,
+    DocumentTooLarge,
+    DocumentTypeRefused,
+    DossierIncomplete,
+    DossierNotFound,
+    DossierPending,
+    LicenceInvalid,
+    LicenceNotFound,
+    MerchantClosed,
+    MerchantNotFound,
+    UnknownDefectField,
+)
+from bazaar.plugins.qualification.schemas import (
+    DefectOut,
+    DocumentOut,
+    DossierOut,
+    DossierReject,
+    DossierSubmit,
+    LicenceOut,
+    LicenceSubmit,
+    QualificationOut,
+    QueueItem,
+    SanctionOut,
+)
+from bazaar.plugins.qualification.storage import DatabaseStorage, content_matches
+from bazaar.sdk.errors import FieldProblem, NotFound
+
+PLUGIN = "qualification"
+DOCUMENT_KINDS = ("business_licence", "id_document", "category_licence", "other")
+
+REVERIFY = "qualification.reverify"
+REVERIFY_DEADLINE = "qualification.reverify_deadline"
+ESCALATE = "qualification.escalate"
+LICENCE_WARNING = "qualification.licence_warning"
+LICENCE_EXPIRY = "qualification.licence_expiry"
+
+
+# --- small helpers ----------------------------------------------------------------------------
+
+
+def values(rt: Any) -> dict[str, Any]:
+    """The policy values in force (resolved once per runtime)."""
+    found = rt.services.get("qualification.policy")
+    if found is None:
+        found = policy.effective(rt.plugin_config(PLUGIN))
+        rt.services["qualification.policy"] = found
+    return found
+
+
+def preset(rt: Any) -> str:
+    return rt.plugin_config(PLUGIN).preset
+
+
+def decode(value: Any) -> Any:
+    return msgspec.json.decode(value) if isinstance(value, str | bytes) else value
+
+
+def encode(value: Any) -> str:
+    return msgspec.json.encode(value).decode()
+
+
+def today(rt: Any) -> date:
+    return rt.calendar.local_date(rt.clock.now())
+
+
+def is_owner(actor: Any, merchant_id: str) -> bool:
+    return actor.is_operator or actor.merchants.get(merchant_id) == "owner"
+
+
+async def merchant_row(rt: Any, merchant_id: str, *, for_update: bool = False) -> dict[str, Any]:
+    try:
+        return await merchants.load(rt, merchant_id, for_update=for_update)
+    except NotFound:
+        raise MerchantNotFound("no such merchant") from None
+
+
+async def qual_row(rt: Any, merchant_id: str) -> dict[str, Any]:
+    """The merchant's qualification row, created on first use."""
+    row = await rt.db.fetchrow("SELECT * FROM qualification_merchant WHERE merchant_id = {}", merchant_id)
+    if row is None:
+        await rt.db.execute(
+            "INSERT INTO qualification_merchant (merchant_id, verification, entity, unregistered, grade, updated_at) "
+            "VALUES ({}, 'unverified', 'business', {}, 'N', {}) ON CONFLICT (merchant_id) DO NOTHING",
+            merchant_id,
+            False,
+            rt.clock.now(),
+        )
+        row = await rt.db.fetchrow("SELECT * FROM qualification_merchant WHERE merchant_id = {}", merchant_id)
+    assert row is not None
+    return row
+
+
+async def update_qual(rt: Any, merchant_id: str, **changes: Any) -> None:
+    changes["updated_at"] = rt.clock.now()
+    sets = ", ".join(f"{k} = {{}}" for k in changes)
+    await rt.db.execute(
+        f"UPDATE qualification_merchant SET {sets} WHERE merchant_id = {{}}", *changes.values(), merchant_id
+    )
+
+
+async def set_verification(rt: Any, merchant_id: str, to: str, **changes: Any) -> None:
+    row = await qual_row(rt, merchant_id)
+    states.transition("verification", row["verification"], to)
+    await update_qual(rt, merchant_id, verification=to, **changes)
+
+
+# --- the merchant's status follows this plugin's state ----------------------------------------
+
+
+async def desired_status(rt: Any, merchant_id: str) -> str:
+    """What this plugin requires of an approved merchant: ``active``, ``restricted`` or ``suspended``."""
+    kinds = {
+        r["kind"]
+        for r in await rt.db.fetch(
+            "SELECT kind FROM qualification_sanction WHERE merchant_id = {} AND status = 'active'", merchant_id
+        )
+    }
+    qual = await qual_row(rt, merchant_id)
+    lapsed = qual["verification"] == "lapsed"
+    if "suspension" in kinds or (lapsed and qual["lapse_level"] == "suspended"):
+        return "suspended"
+    if "restriction" in kinds or lapsed:
+        return "restricted"
+    return "active"
+
+
+async def reconcile(rt: Any, merchant_id: str, reason: str) -> str:
+    """Move a selling (or suspended) merchant to the status this plugin's state requires."""
+    merchant = await merchant_row(rt, merchant_id)
+    if merchant["status"] not in ("active", "restricted", "suspended"):
+        return merchant["status"]
+    target = await desired_status(rt, merchant_id)
+    if target != merchant["status"]:
+        await merchants.transition(rt, merchant_id, target, reason=reason, plugin=PLUGIN)
+    return target
+
+
+async def lapse(rt: Any, merchant_id: str, reason: str) -> None:
+    """Licence expired or re-verification unanswered: restrict now, suspend after the grace period."""
+    p = values(rt)
+    now = rt.clock.now()
+    await set_verification(rt, merchant_id, "lapsed", lapsed_reason=reason, lapsed_at=now, lapse_level="restricted")
+    await rt.events.emit("qualification.lapsed", {"merchant_id": merchant_id, "reason": reason}, subject=merchant_id)
+    await reconcile(rt, merchant_id, reason)
+    if p["suspend_on_unremedied"]:
+        await rt.timers.schedule(ESCALATE, merchant_id, rt.calendar.add_days(now, p["reverify_grace_days"]),
+                                 {"lapsed_at": now.isoformat()})
+
+
+# --- dossiers ---------------------------------------------------------------------------------
+
+
+def _defects(items: Any) -> list[DefectOut]:
+    return [DefectOut(field=d["field"], reason=d["reason"]) for d in decode(items) or []]
+
+
+def dossier_out(rt: Any, row: dict[str, Any], reader: Any) -> DossierOut:
+    fields = decode(cipher(rt).decrypt(row["fields"]))
+    if not is_owner(reader, row["merchant_id"]) and not reader.has_right("pii"):
+        fields = {k: policy.mask(k, v) if k in policy.SENSITIVE else v for k, v in fields.items()}
+    return DossierOut(
+        id=row["id"], merchant_id=row["merchant_id"], version=row["version"], purpose=row["purpose"],
+        entity=row["entity"], exempt=bool(row["exempt"]), status=row["status"], fields=fields,
+        defects=_defects(row["defects"]), submitted_at=row["submitted_at"], decided_at=row["decided_at"],
+        note=row["note"],
+    )
+
+
+async def _document_defects(rt: Any, merchant_id: str, fields: dict[str, Any], needed: list[str]) -> list[policy.Defect]:
+    defects = []
+    for name, kind in policy.DOCUMENT_FIELDS.items():
+        doc_id = fields.get(name)
+        if name not in needed and doc_id is None:
+            continue
+        if not isinstance(doc_id, str):
+            continue  # reported by the field check
+        doc = await rt.db.fetchrow("SELECT merchant_id, kind FROM qualification_document WHERE id = {}", doc_id)
+        if doc is None or doc["merchant_id"] != merchant_id:
+            defects.append(policy.Defect(field=f"fields.{name}", reason="no such document of this merchant"))
+        elif doc["kind"] != kind:
+            defects.append(policy.Defect(field=f"fields.{name}", reason=f"must be a {kind} document"))
+    return defects
+
+
+async def submit_dossier(rt: Any, merchant_id: str, data: DossierSubmit, actor: Any) -> DossierOut:
+    """Check a dossier against the preset (every defect at once) and queue it for review."""
+    p = values(rt)
+    now = rt.clock.now()
+    async with rt.unit_of_work():
+        merchant = await merchant_row(rt, merchant_id, for_update=True)
+        if merchant["status"] == "closed":
+            raise MerchantClosed("a closed merchant cannot submit a dossier")
+        waiting = await rt.db.fetchrow(
+            "SELECT id FROM qualification_dossier WHERE merchant_id = {} AND status = 'submitted'", merchant_id
+        )
+        if waiting:
+            raise DossierPending("a dossier is already waiting for review", extra={"dossier_id": waiting["id"]})
+        fields = dict(data.fields)
+        if isinstance(fields.get("uscc"), str):
+            fields["uscc"] = fields["uscc"].strip().upper()
+        cap = p["unregistered_individual_turnover_cap"]
+        defects = policy.check_dossier(
+            fields, required=p["required_fields"], entity=data.entity, exempt=data.exempt, preset=preset(rt),
+            today=today(rt), cap=cap,
+        )
+        needed = policy.required_for(p["required_fields"], data.entity, data.exempt)
+        defects += await _document_defects(rt, merchant_id, fields, needed)
+        if defects:
+            if not p["reject_lists_all_defects"]:
+                defects = defects[:1]
+            raise DossierIncomplete(
+                f"the dossier has {len(defects)} defect(s)",
+                errors=[FieldProblem(field=d.field, reason=d.reason) for d in defects],
+            )
+        qual = await qual_row(rt, merchant_id)
+        purpose = {"unverified": "onboarding", "verified": "update"}.get(qual["verification"], "reverification")
+        last = await rt.db.fetchrow(
+            "SELECT MAX(version) AS v FROM qualification_dossier WHERE merchant_id = {}", merchant_id
+        )
+        dossier_id = new_id("dos")
+        await rt.db.execute(
+            "INSERT INTO qualification_dossier (id, merchant_id, version, purpose, entity, exempt, status, fields, "
+            "uscc, licence_expires_on, defects, submitted_by, submitted_at) "
+            "VALUES ({}, {}, {}, {}, {}, {}, 'submitted', {}, {}, {}, '[]', {}, {})",
+            dossier_id, merchant_id, int((last or {}).get("v") or 0) + 1, purpose, data.entity, data.exempt,
+            cipher(rt).encrypt(encode(fields)), fields.get("uscc") if data.entity == "business" else None,
+            fields.get("licence_expires_on") if data.entity == "business" else None, actor.user_id, now,
+        )
+        await rt.events.emit(
+            "qualification.dossier_submitted", {"merchant_id": merchant_id, "dossier_id": dossier_id, "purpose": purpose},
+            subject=merchant_id,
+        )
+        row = await load_dossier(rt, dossier_id)
+    return dossier_out(rt, row, actor)
+
+
+async def load_dossier(rt: Any, dossier_id: str, *, merchant_id: str | None = None) -> dict[str, Any]:
+    row = await rt.db.fetchrow("SELECT * FROM qualification_dossier WHERE id = {}", dossier_id)
+    if row is None or (merchant_id is not None and row["merchant_id"] != merchant_id):
+        raise DossierNotFound("no such dossier")
+    return row
+
+
+async def dossiers(rt: Any, merchant_id: str, actor: Any) -> list[DossierOut]:
+    """Every version, newest first."""
+    await merchant_row(rt, merchant_id)
+    rows = await rt.db.fetch(
+        "SELECT * FROM qualification_dossier WHERE merchant_id = {} ORDER BY version DESC", merchant_id
+    )
+    return [dossier_out(rt, r, actor) for r in rows]
+
+
+async def dossier(rt: Any, merchant_id: str, dossier_id: str, actor: Any) -> DossierOut:
+    return dossier_out(rt, await load_dossier(rt, dossier_id, merchant_id=merchant_id), actor)
+
+
+def _cursor(at: datetime, row_id: str) -> str:
+    return f"{at.isoformat()}|{row_id}"
+
+
+def _after(cursor: str | None) -> tuple[datetime, str] | None:
+    if not cursor:
+        return None
+    try:
+        at, _, row_id = cursor.partition("|")
+        return datetime.fromisoformat(at), row_id
+    except ValueError:
+        from bazaar.sdk.errors import ValidationFailed
+
+        raise ValidationFailed("cursor is not valid", code="invalid_cursor",
+                               errors=[FieldProblem(field="cursor", reason="use next_cursor")]) from None
+
+
+async def review_queue(rt: Any, *, limit: int, cursor: str | None) -> tuple[list[QueueItem], str | None]:
+    """Dossiers waiting for review, oldest first, with age in working days against the target."""
+    target = values(rt)["review_working_days"]
+    after = _after(cursor)
+    where, args = "status = 'submitted'", []
+    if after:
+        where += " AND (submitted_at > {} OR (submitted_at = {} AND id > {}))"
+        args += [after[0], after[0], after[1]]
+    rows = await rt.db.fetch(
+        f"SELECT * FROM qualification_dossier WHERE {where} ORDER BY submitted_at, id LIMIT {{}}", *args, limit + 1
+    )
+    now = rt.clock.now()
+    items = []
+    for r in rows[:limit]:
+        due = rt.calendar.add_working_days(r["submitted_at"], target)
+        items.append(QueueItem(
+            dossier_id=r["id"], merchant_id=r["merchant_id"], version=r["version"], purpose=r["purpose"],
+            entity=r["entity"], submitted_at=r["submitted_at"],
+            age_working_days=rt.calendar.working_days_between(r["submitted_at"], now),
+            target_working_days=target, due_at=due, overdue=now > due,
+        ))
+    nxt = _cursor(rows[limit - 1]["submitted_at"], rows[limit - 1]["id"]) if len(rows) > limit else None
+    return items, nxt
+
+
+async def _decide(rt: Any, dossier_id: str, to: str) -> dict[str, Any]:
+    row = await load_dossier(rt, dossier_id)
+    states.transition("dossier", row["status"], to)
+    return row
+
+
+async def approve_dossier(rt: Any, dossier_id: str, note: str | None, actor: Any) -> DossierOut:
+    """Approve: the dossier is in force, the merchant is verified and becomes (or again is) active."""
+    p = values(rt)
+    now = rt.clock.now()
+    async with rt.unit_of_work():
+        row = await _decide(rt, dossier_id, "approved")
+        mid = row["merchant_id"]
+        merchant = await merchant_row(rt, mid, for_update=True)
+        if merchant["status"] == "closed":
+            raise MerchantClosed("the merchant is closed")
+        await rt.db.execute(
+            "UPDATE qualification_dossier SET status = 'superseded' WHERE merchant_id = {} AND status = 'approved'", mid
+        )
+        await rt.db.execute(
+            "UPDATE qualification_dossier SET status = 'approved', decided_by = {}, decided_at = {}, note = {} WHERE id = {}",
+            actor.user_id, now, note, dossier_id,
+        )
+        expires = row["licence_expires_on"]
+        next_reverify = (
+            rt.calendar.add_days(now, p["reverify_interval_days"]) if p["reverify_interval_days"] else None
+        )
+        await set_verification(
+            rt, mid, "verified", dossier_id=dossier_id, entity=row["entity"],
+            unregistered=bool(row["entity"] == "individual" and row["exempt"]), licence_expires_on=expires,
+            reverify_opened_at=None, next_reverify_at=next_reverify, lapsed_reason=None, lapsed_at=None,
+            lapse_level=None,
+        )
+        for kind in (REVERIFY_DEADLINE, ESCALATE, LICENCE_WARNING, LICENCE_EXPIRY, REVERIFY):
+            await rt.timers.cancel(kind, mid)
+        if next_reverify:
+            await rt.timers.schedule(REVERIFY, mid, next_reverify, {"dossier_id": dossier_id})
+        if expires:
+            day = date.fromisoformat(expires)
+            warn_day = day - timedelta(days=p["license_expiry_warning_days"] + 1)
+            if rt.calendar.end_of_day(warn_day) > now:
+                await rt.timers.schedule(LICENCE_WARNING, mid, rt.calendar.end_of_day(warn_day), {"expires_on": expires})
+            await rt.timers.schedule(LICENCE_EXPIRY, mid, rt.calendar.end_of_day(day), {"expires_on": expires})
+        await rt.events.emit(
+            "qualification.dossier_approved", {"merchant_id": mid, "dossier_id": dossier_id}, subject=mid
+        )
+        if merchant["status"] == "pending":
+            await merchants.transition(rt, mid, "active", reason="qualification approved", plugin=PLUGIN)
+        else:
+            await reconcile(rt, mid, "qualification approved")
+        from bazaar.plugins.qualification.credit import ensure_nightly
+
+        await ensure_nightly(rt)
+        out = dossier_out(rt, await load_dossier(rt, dossier_id), actor)
+    return out
+
+
+def _defect_field_ok(field: str) -> bool:
+    name = field.removeprefix("fields.")
+    return name in policy.KNOWN_FIELDS or field in ("entity", "exempt", "documents")
+
+
+async def reject_dossier(rt: Any, dossier_id: str, data: DossierReject, actor: Any) -> DossierOut:
+    """Reject naming every defect (field + reason); the merchant fixes and submits a new version."""
+    unknown = [d.field for d in data.defects if not _defect_field_ok(d.field)]
+    if unknown:
+        raise UnknownDefectField(
+            "defects must name dossier fields",
+            errors=[FieldProblem(field=f"defects[{i}].field", reason="not a dossier field", value=d.field)
+                    for i, d in enumerate(data.defects) if d.field in unknown],
+        )
+    now = rt.clock.now()
+    async with rt.unit_of_work():
+        row = await _decide(rt, dossier_id, "rejected")
+        defects = [{"field": d.field if d.field.startswith("fields.") or d.field in ("entity", "exempt", "documents")
+                    else f"fields.{d.field}", "reason": d.reason} for d in data.defects]
+        await rt.db.execute(
+            "UPDATE qualification_dossier SET status = 'rejected', defects = {}, decided_by = {}, decided_at = {}, "
+            "note = {} WHERE id = {}",
+            encode(defects), actor.user_id, now, data.note, dossier_id,
+        )
+        await rt.events.emit(
+            "qualification.dossier_rejected",
+            {"merchant_id": row["merchant_id"], "dossier_id": dossier_id, "defects": defects},
+            subject=row["merchant_id"],
+        )
+        out = dossier_out(rt, await load_dossier(rt, dossier_id), actor)
+    return out
+
+
+# --- status seen by the merchant, the public ------------------------------------------------
+
+
+def badges(rt: Any, qual: dict[str, Any]) -> list[str]:
+    out = []
+    if qual["verification"] in ("verified", "due"):
+        out.append("verified")
+    if qual["unregistered"] and values(rt)["badge_unregistered"]:
+        out.append("unregistered")
+    return out
+
+
+def sanction_out(row: dict[str, Any]) -> SanctionOut:
+    return SanctionOut(
+        id=row["id"], merchant_id=row["merchant_id"], kind=row["kind"], status=row["status"], reason=row["reason"],
+        starts_at=row["starts_at"], ends_at=row["ends_at"], publish_by=row["publish_by"],
+        published_at=row["published_at"], ended_at=row["ended_at"], end_reason=row["end_reason"],
+    )
+
+
+async def status(rt: Any, merchant_id: str) -> QualificationOut:
+    """The merchant's verification, what it must give, badges, grade and current sanctions."""
+    await merchant_row(rt, merchant_id)
+    qual = await rt.db.fetchrow("SELECT * FROM qualification_merchant WHERE merchant_id = {}", merchant_id)
+    qual = qual or {"verification": "unverified", "unregistered": False, "grade": "N", "score": None}
+    sanctions = await rt.db.fetch(
+        "SELECT * FROM qualification_sanction WHERE merchant_id = {} AND status IN ('active', 'scheduled') "
+        "ORDER BY starts_at, id", merchant_id,
+    )
+    return QualificationOut(
+        merchant_id=merchant_id, verification=qual["verification"], preset=preset(rt),
+        required_fields=list(values(rt)["required_fields"]), badges=badges(rt, qual),
+        dossier_id=qual.get("dossier_id"), licence_expires_on=qual.get("licence_expires_on"),
+        next_reverify_at=qual.get("next_reverify_at"), reverify_opened_at=qual.get("reverify_opened_at"),
+        lapsed_reason=qual.get("lapsed_reason"), grade=qual["grade"], score=qual["score"],
+        sanctions=[sanction_out(r) for r in sanctions],
+    )
+
+
+async def open_reverification(rt: Any, merchant_id: str, reason: str) -> None:
+    """Open a re-verification task (by the interval timer, or an operator on indications)."""
+    p = values(rt)
+    now = rt.clock.now()
+    qual = await qual_row(rt, merchant_id)
+    if qual["verification"] != "verified":
+        return
+    await set_verification(rt, merchant_id, "due", reverify_opened_at=now, next_reverify_at=None)
+    deadline = rt.calendar.add_days(now, p["reverify_grace_days"])
+    await rt.timers.schedule(REVERIFY_DEADLINE, merchant_id, deadline, {"opened_at": now.isoformat()})
+    await rt.events.emit(
+        "qualification.reverification_opened",
+        {"merchant_id": merchant_id, "reason": reason, "answer_by": deadline.isoformat()},
+        subject=merchant_id,
+    )
+
+
+async def request_reverification(rt: Any, merchant_id: str, reason: str) -> QualificationOut:
+    """Operator: open a re-verification now (DSA 30(3): on indications)."""
+    async with rt.unit_of_work():
+        await merchant_row(rt, merchant_id, for_update=True)
+        qual = await qual_row(rt, merchant_id)
+        states.transition("verification", qual["verification"], "due")
+        await open_reverification(rt, merchant_id, reason)
+    return await status(rt, merchant_id)
+
+
+# --- documents --------------------------------------------------------------------------------
+
+
+def document_out(row: dict[str, Any]) -> DocumentOut:
+    return DocumentOut(
+        id=row["id"], merchant_id=row["merchant_id"], kind=row["kind"], filename=row["filename"],
+        content_type=row["content_type"], size_bytes=row["size_bytes"], sha256=row["sha256"],
+        created_at=row["created_at"],
+    )
+
+
+async def upload_document(
+    rt: Any, merchant_id: str, *, kind: str, filename: str, content_type: str, body: bytes, actor: Any
+) -> DocumentOut:
+    """Store a file (size and type limits, sha256) for this merchant's dossier or licences."""
+    p = values(rt)
+    content_type = content_type.split(";", 1)[0].strip().lower()
+    if kind not in DOCUMENT_KINDS:
+        raise DocumentInvalid("unknown document kind", errors=[
+            FieldProblem(field="kind", reason=f"one of {', '.join(DOCUMENT_KINDS)}", value=kind[:40])])
+    if not filename or len(filename) > 200 or "/" in filename or "\\" in filename:
+        raise DocumentInvalid("bad file name", errors=[
+            FieldProblem(field="filename", reason="1-200 characters, no path", value=filename[:60])])
+    if not body:
+        raise DocumentInvalid("the file is empty", errors=[FieldProblem(field="body", reason="empty")])
+    if len(body) > p["documents.max_bytes"]:
+        raise DocumentTooLarge(f"the file is larger than {p['documents.max_bytes']} bytes",
+                               extra={"max_bytes": p["documents.max_bytes"]})
+    if content_type not in p["documents.content_types"]:
+        raise DocumentTypeRefused(f"{content_type or 'no type'} is not accepted",
+                                  extra={"accepted": list(p["documents.content_types"])})
+    if not content_matches(content_type, body):
+        raise DocumentTypeRefused(f"the content is not {content_type}", extra={"accepted": list(p["documents.content_types"])})
+    doc_id = new_id("doc")
+    async with rt.unit_of_work():
+        merchant = await merchant_row(rt, merchant_id)
+        if merchant["status"] == "closed":
+            raise MerchantClosed("the merchant is closed")
+        key = f"{merchant_id}/{doc_id}"
+        await DatabaseStorage(rt).put(key, body, content_type)
+        await rt.db.execute(
+            "INSERT INTO qualification_document (id, merchant_id, kind, filename, content_type, size_bytes, sha256, "
+            "storage_key, uploaded_by, created_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {})",
+            doc_id, merchant_id, kind, filename, content_type, len(body), hashlib.sha256(body).hexdigest(), key,
+            actor.user_id, rt.clock.now(),
+        )
+        row = await rt.db.fetchrow("SELECT * FROM qualification_document WHERE id = {}", doc_id)
+    return document_out(row)  # type: ignore[arg-type]
+
+
+async def load_document(rt: Any, merchant_id: str, doc_id: str) -> dict[str, Any]:
+    row = await rt.db.fetchrow("SELECT * FROM qualification_document WHERE id = {}", doc_id)
+    if row is None or row["merchant_id"] != merchant_id:
+        raise DocumentNotFound("no such document of this merchant")
+    return row
+
+
+async def documents(rt: Any, merchant_id: str) -> list[DocumentOut]:
+    await merchant_row(rt, merchant_id)
+    rows = await rt.db.fetch(
+        "SELECT * FROM qualification_document WHERE merchant_id = {} ORDER BY created_at, id", merchant_id
+    )
+    return [document_out(r) for r in rows]
+
+
+async def document_content(rt: Any, merchant_id: str, doc_id: str) -> tuple[dict[str, Any], bytes]:
+    row = await load_document(rt, merchant_id, doc_id)
+    data, _ = await DatabaseStorage(rt).get(row["storage_key"])
+    return row, data
+
+
+# --- category licences ------------------------------------------------------------------------
+
+
+def licence_out(row: dict[str, Any]) -> LicenceOut:
+    return LicenceOut(
+        id=row["id"], merchant_id=row["merchant_id"], licence_kind=row["licence_kind"],
+        licence_number=row["licence_number"], document_id=row["document_id"], valid_until=row["valid_until"],
+        status=row["status"], reason=row["reason"], submitted_at=row["submitted_at"], decided_at=row["decided_at"],
+    )
+
+
+async def submit_licence(rt: Any, merchant_id: str, data: LicenceSubmit, actor: Any) -> LicenceOut:
+    """A category licence (with its document) for an operator to approve."""
+    problems = []
+    try:
+        valid = date.fromisoformat(data.valid_until)
+        if valid <= today(rt):
+            problems.append(FieldProblem(field="valid_until", reason="the licence has expired"))
+    except ValueError:
+        problems.append(FieldProblem(field="valid_until", reason="must be a date YYYY-MM-DD"))
+    async with rt.unit_of_work():
+        await merchant_row(rt, merchant_id)
+        doc = await rt.db.fetchrow("SELECT merchant_id, kind FROM qualification_document WHERE id = {}", data.document_id)
+        if doc is None or doc["merchant_id"] != merchant_id:
+            problems.append(FieldProblem(field="document_id", reason="no such document of this merchant"))
+        elif doc["kind"] != "category_licence":
+            problems.append(FieldProblem(field="document_id", reason="must be a category_licence document"))
+        if problems:
+            raise LicenceInvalid("the licence cannot be accepted", errors=problems)
+        licence_id = new_id("lic")
+        await rt.db.execute(
+            "INSERT INTO qualification_licence (id, merchant_id, licence_kind, licence_number, document_id, "
+            "valid_until, status, submitted_at) VALUES ({}, {}, {}, {}, {}, {}, 'pending', {})",
+            licence_id, merchant_id, data.licence_kind, data.licence_number, data.document_id, data.valid_until,
+            rt.clock.now(),
+        )
+        row = await rt.db.fetchrow("SELECT * FROM qualification_licence WHERE id = {}", licence_id)
+    return licence_out(row)  # type: ignore[arg-type]
+
+
+async def licences(rt: Any, merchant_id: str | None = None, status: str | None = None) -> list[LicenceOut]:
+    where, args = ["1 = 1"], []
+    if merchant_id:
+        where.append("merchant_id = {}")
+        args.append(merchant_id)
+    if status:
+        where.append("status = {}")
+        args.append(status)
+    rows = await rt.db.fetch(
+        f"SELECT * FROM qualification_licence WHERE {' AND '.join(where)} ORDER BY submitted_at, id LIMIT 200", *args
+    )
+    return [licence_out(r) for r in rows]
+
+
+async def decide_licence(rt: Any, licence_id: str, to: str, reason: str | None, actor: Any) -> LicenceOut:
+    async with rt.unit_of_work():
+        row = await rt.db.fetchrow("SELECT * FROM qualification_licence WHERE id = {}", licence_id)
+        if row is None:
+            raise LicenceNotFound("no such licence")
+        states.transition("licence", row["status"], to)
+        await rt.db.execute(
+            "UPDATE qualification_licence SET status = {}, reason = {}, decided_by = {}, decided_at = {} WHERE id = {}",
+            to, reason, actor.user_id, rt.clock.now(), licence_id,
+        )
+        await rt.events.emit(
+            f"qualification.licence_{to}",
+            {"merchant_id": row["merchant_id"], "licence_id": licence_id, "licence_kind": row["licence_kind"],
+             "reason": reason},
+            subject=row["merchant_id"],
+        )
+        row = await rt.db.fetchrow("SELECT * FROM qualification_licence WHERE id = {}", licence_id)
+    return licence_out(row)  # type: ignore[arg-type]
+
+
+async def holds_licence(rt: Any, merchant_id: str, kind: str) -> bool:
+    row = await rt.db.fetchrow(
+        "SELECT id FROM qualification_licence WHERE merchant_id = {} AND licence_kind = {} AND status = 'approved' "
+        "AND valid_until >= {}",
+        merchant_id, kind, today(rt).isoformat(),
+    )
+    return row is not None

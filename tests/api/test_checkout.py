@@ -398,3 +398,15 @@ async def test_provider_expiry_wins_and_a_paid_checkout_does_not_expire(bazaar_f
     assert [o["state"] for o in after.json()["orders"]] == ["paid"]
     assert (await shop.counts())[shop.sku] == (10, 1)
     assert payment_provider(shop.kit).calls_of("cancel_payment") == []
+
+
+async def test_simultaneous_requests_with_one_key_make_one_checkout(shop: Shop) -> None:
+    import asyncio
+
+    responses = await asyncio.gather(
+        *(checkout(shop.kit, shop.customer, [line(shop.sku, 1)], key="double-click") for _ in range(3))
+    )
+    assert [r.status_code for r in responses] == [201, 201, 201], [r.text for r in responses]
+    assert len({r.json()["id"] for r in responses}) == 1
+    counts = await shop.counts()
+    assert counts["checkout_checkout"] == 1 and counts[shop.sku] == (10, 1)

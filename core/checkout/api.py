@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+from litestar import Controller, Request, Response, get, post
+from litestar.params import JSONBody, Parameter
+
 from bazaar.core.auth.guard import ActorDep
 from bazaar.core.checkout import service
 from bazaar.core.checkout.schemas import CheckoutCreate, CheckoutOut, PaymentMethodsOut
@@ -17,8 +20,6 @@ from bazaar.sdk.errors import (
     ProviderError,
     ValidationFailed,
 )
-from litestar import Controller, Request, Response, get, post
-from litestar.params import JSONBody, Parameter
 
 Lines = Annotated[str, Parameter(min_length=1, max_length=4000, description="sku_id:quantity,... e.g. sku_X:2,sku_Y:1")]
 Country = Annotated[str | None, Parameter(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2 destination")]

@@ -32,7 +32,14 @@ from bazaar.core.merchants.states import SELLING
 from bazaar.core.orders import service as orders
 from bazaar.core.orders.schemas import Totals
 from bazaar.core.users.service import cipher
-from bazaar.sdk.errors import BazaarError, Conflict, FieldProblem, NotFound, ProviderError, ValidationFailed
+from bazaar.sdk.errors import (
+    BazaarError,
+    Conflict,
+    FieldProblem,
+    NotFound,
+    ProviderError,
+    ValidationFailed,
+)
 from bazaar.sdk.money import Money
 from bazaar.sdk.timers import Due
 from bazaar.sdk.types import (

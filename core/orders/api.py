@@ -4,14 +4,22 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from litestar import Controller, get, post
+from litestar.params import JSONBody, Parameter
+
 from bazaar.core.auth.guard import ActorDep
 from bazaar.core.kernel.http import Cursor, Limit, Page, check_id, problems
 from bazaar.core.kernel.runtime import RuntimeDep
 from bazaar.core.orders import service
 from bazaar.core.orders.schemas import OrderCancel, OrderOut, OrderShip, OrderSummary
-from bazaar.sdk.errors import InvalidTransition, NotFound, PermissionDenied, PluginVetoed, ProviderError, ValidationFailed
-from litestar import Controller, get, post
-from litestar.params import JSONBody, Parameter
+from bazaar.sdk.errors import (
+    InvalidTransition,
+    NotFound,
+    PermissionDenied,
+    PluginVetoed,
+    ProviderError,
+    ValidationFailed,
+)
 
 State = Parameter(query="state", default=None, max_length=40, description="only orders in this state")
 

@@ -11,7 +11,14 @@ from bazaar.core.orders import service as orders
 from bazaar.sdk.hookspecs import hookimpl
 from bazaar.sdk.plugin import Plugin
 from bazaar.sdk.testing import seed
-from bazaar.sdk.testing.payments import checkout, fake_payment_plugin, line, mark_paid, payment_provider, purchase_counts
+from bazaar.sdk.testing.payments import (
+    checkout,
+    fake_payment_plugin,
+    line,
+    mark_paid,
+    payment_provider,
+    purchase_counts,
+)
 from bazaar.sdk.types import Objection, OrderSnapshot
 
 PROBLEM = "application/problem+json"

@@ -52,3 +52,25 @@ async def pending_merchant(kit: Any) -> tuple[str, Any]:
     return await kit.merchant(activate=False)
 
 
+
+
+async def category(kit: Any, operator: Any, name: str, licence_kind: str | None = None) -> str:
+    slug = name.lower().replace(" ", "-")
+    r = await kit.client.post("/api/v1/admin/categories", headers=operator.headers,
+                              json={"name": name, "slug": slug, "licence_kind": licence_kind})
+    assert r.status_code == 201, r.text
+    return r.json()["id"]
+
+
+async def submit_product(kit: Any, owner: Any, merchant_id: str, category_id: str | None, **over: Any) -> Any:
+    """Create a listing (valid unless ``over`` says otherwise) and submit it; the submit response."""
+    body = {
+        "name": "Cotton towel", "description": "Soft cotton towel", "category_id": category_id,
+        "image_urls": ["https://img.example.com/towel.jpg"],
+        "skus": [{"code": "T-1", "price": {"amount": 1999, "currency": "CNY"}, "on_hand": 5}],
+    }
+    body.update(over)
+    r = await kit.client.post(f"/api/v1/merchants/{merchant_id}/products", headers=owner.headers, json=body)
+    assert r.status_code == 201, r.text
+    return await kit.client.post(f"/api/v1/merchants/{merchant_id}/products/{r.json()['id']}/submit",
+                                 headers=owner.headers)

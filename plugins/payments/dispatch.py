@@ -1,0 +1,94 @@
+"""Sending instructions to the provider, after the transaction that recorded them committed.
+
+``<plugin>.dispatch`` (one timer per instruction) runs outside any transaction, calls the
+adapter (idempotent by the instruction id) and records that it was sent; a provider
+error makes the timer retry with backoff.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bazaar.plugins.payments.providers import adapter
+from bazaar.plugins.payments.providers.base import CreatePayment, Split, decode_detail
+from bazaar.sdk.timers import Due, outside_transaction
+
+
+async def send(rt: Any, pid: str, instruction_id: str) -> None:
+    from bazaar.plugins.payments import service
+
+    ins = await rt.db.fetchrow("SELECT * FROM payments_instruction WHERE id = {}", instruction_id)
+    if ins is None or ins["status"] != "queued":
+        return
+    adp = adapter(rt, pid)
+    detail = decode_detail(ins["detail"])
+    payment = None
+    if ins["payment_id"]:
+        payment = await rt.db.fetchrow("SELECT * FROM payments_payment WHERE id = {}", ins["payment_id"])
+    kind = ins["kind"]
+    provider_ref = None
+    if kind == "create":
+        orders = await rt.db.fetch(
+            "SELECT * FROM payments_order WHERE payment_id = {} ORDER BY order_id", ins["payment_id"]
+        )
+        splits = tuple(
+            [Split(key=o["order_id"], amount=o["amount_minor"],
+                   account_ref=await service.settlement_ref(rt, o["merchant_id"])) for o in orders]
+        )
+        ack = await adp.create_payment(CreatePayment(
+            ref=payment["id"], currency=ins["currency"], amount=ins["amount_minor"],
+            mode="hold" if pid == service.ESCROW else "capture", splits=splits,
+            notify_url=f"/api/v1/payments/notify/{adp.id}",
+            commission_bps=service.rules(rt, pid)["commission_bps"],
+        ))
+        provider_ref = ack.provider_ref
+        async with rt.db.transaction():
+            await rt.db.execute(
+                "UPDATE payments_payment SET provider_ref = COALESCE(provider_ref, {}), provider_pay_url = {}, "
+                "state = CASE WHEN state = 'created' THEN 'pending' ELSE state END WHERE id = {}",
+                ack.provider_ref, ack.pay_url, payment["id"],
+            )
+            await rt.db.execute(
+                "UPDATE payments_instruction SET status = 'succeeded', provider_ref = {}, sent_at = {}, "
+                "finished_at = {} WHERE id = {} AND status = 'queued'",
+                ack.provider_ref, rt.clock.now(), rt.clock.now(), instruction_id,
+            )
+        return
+    if kind == "close":
+        if payment is None or not payment["provider_ref"]:
+            async with rt.db.transaction():
+                await rt.db.execute(
+                    "UPDATE payments_instruction SET status = 'succeeded', finished_at = {} WHERE id = {}",
+                    rt.clock.now(), instruction_id,
+                )
+            return
+        provider_ref = (await adp.close_payment(ins["id"], payment["provider_ref"])).provider_ref
+    elif kind == "release":
+        provider_ref = (await adp.release(
+            ins["id"], payment["provider_ref"], ins["order_id"], ins["currency"], detail["merchant"],
+            detail["commission"], detail["account_ref"],
+        )).provider_ref
+    elif kind == "refund":
+        provider_ref = (await adp.refund(
+            ins["id"], payment["provider_ref"], ins["order_id"] or "", ins["currency"], ins["amount_minor"],
+            detail["source"], detail.get("account_ref"),
+        )).provider_ref
+    elif kind == "payout":
+        provider_ref = (await adp.payout(
+            ins["id"], detail["account_ref"], ins["currency"], ins["amount_minor"]
+        )).provider_ref
+    async with rt.db.transaction():
+        await rt.db.execute(
+            "UPDATE payments_instruction SET status = CASE WHEN status = 'queued' THEN 'sent' ELSE status END, "
+            "provider_ref = {}, sent_at = {} WHERE id = {}",
+            provider_ref, rt.clock.now(), instruction_id,
+        )
+
+
+def dispatch_timer(pid: str) -> Any:
+    @outside_transaction
+    async def dispatch(rt: Any, due: Due) -> None:
+        """Timer: send one instruction to the provider (after the recording transaction committed)."""
+        await send(rt, pid, due.subject)
+
+    return dispatch

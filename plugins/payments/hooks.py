@@ -1,0 +1,99 @@
+"""Hook implementations of both payments plugins (thin: they call the service).
+
+* ``bazaar_register_providers``: the payment provider object the core calls by id.
+* ``bazaar_collect_payment_methods`` / ``bazaar_select_payment_provider``: the configured
+  ``methods``, taken by this plugin's provider.
+* ``bazaar_handle_event``: ``order.shipped`` (start the receipt clock), ``order.completed``
+  (release), ``order.cancelled`` (stop the clock), ``aftersales.case_opened`` /
+  ``aftersales.case_closed`` (pause / resume); deduped by event id.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from bazaar.plugins.payments import auto_confirm, service
+from bazaar.sdk.hookspecs import hookimpl
+from bazaar.sdk.types import (
+    CheckoutQuote,
+    CheckoutSnapshot,
+    DomainEvent,
+    HookContext,
+    PaymentMethod,
+    PaymentStart,
+    RefundRequest,
+    RefundResult,
+)
+
+#: the event types both plugins listen to (``Plugin.subscribes``)
+SUBSCRIBES = ("order.shipped", "order.completed", "order.cancelled", "aftersales.case_opened",
+              "aftersales.case_closed", "order.aftersales_opened", "order.aftersales_closed")
+
+
+class PaymentProviderObject:
+    """The :class:`~bazaar.sdk.providers.PaymentProvider` the core calls (id = plugin id)."""
+
+    kind: ClassVar[str] = "payment"
+
+    def __init__(self, context: Any) -> None:
+        self.context = context
+        self.id = context.id
+
+    async def start_payment(self, ctx: HookContext, checkout: CheckoutSnapshot) -> PaymentStart:
+        return await service.start_payment(self.context.runtime, self.id, checkout)
+
+    async def refund(self, ctx: HookContext, request: RefundRequest) -> RefundResult:
+        return await service.request_refund(
+            self.context.runtime, self.id, request.order.id, amount=request.amount.amount,
+            currency=request.amount.currency, reason=request.reason, idempotency_key=request.idempotency_key,
+        )
+
+    async def cancel_payment(self, ctx: HookContext, checkout: CheckoutSnapshot, reason: str) -> None:
+        await service.cancel_payment(self.context.runtime, self.id, checkout.id, reason)
+
+
+class PaymentsHooks:
+    """Built once per app with the plugin's context (id, config, runtime)."""
+
+    def __init__(self, context: Any) -> None:
+        self.context = context
+        self.provider = PaymentProviderObject(context)
+
+    @hookimpl
+    def bazaar_register_providers(self) -> list[Any]:
+        return [self.provider]
+
+    @hookimpl
+    def bazaar_collect_payment_methods(self, ctx: HookContext, quote: CheckoutQuote) -> list[PaymentMethod]:
+        return [
+            PaymentMethod(id=method, label=f"Pay online ({method})", provider=self.context.id, kind="online")
+            for method in self.context.config.methods
+        ]
+
+    @hookimpl
+    def bazaar_select_payment_provider(self, method: str) -> str | None:
+        return self.context.id if method in self.context.config.methods else None
+
+    @hookimpl
+    async def bazaar_handle_event(self, event: DomainEvent, ctx: HookContext) -> None:
+        rt, pid = self.context.runtime, self.context.id
+        seen = await rt.db.execute(
+            "INSERT INTO payments_seen_event (event_id, type, seen_at) VALUES ({}, {}, {}) "
+            "ON CONFLICT (event_id) DO NOTHING RETURNING event_id",
+            event.id, event.type, rt.clock.now(),
+        )
+        if not seen:
+            return
+        order_id = event.data.get("order_id") or event.subject
+        if not order_id:
+            return
+        if event.type == "order.shipped":
+            await auto_confirm.on_shipped(rt, pid, order_id, event.data)
+        elif event.type == "order.completed":
+            await service.request_release(rt, pid, order_id, "receipt confirmed")
+        elif event.type == "order.cancelled":
+            await rt.timers.cancel(auto_confirm.kind(pid), order_id)
+        elif event.type in ("aftersales.case_opened", "order.aftersales_opened"):
+            await auto_confirm.case_opened(rt, pid, order_id)
+        elif event.type in ("aftersales.case_closed", "order.aftersales_closed"):
+            await auto_confirm.case_closed(rt, pid, order_id)

@@ -1,0 +1,26 @@
+"""Provider adapters: one module per payment provider behind :mod:`.base`'s interface.
+
+``adapter(rt, plugin_id)`` builds the adapter named by the plugin's ``provider`` key.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bazaar.plugins.payments.providers.base import ProviderAdapter
+
+
+def adapter(rt: Any, plugin_id: str) -> ProviderAdapter:
+    """The configured provider adapter of ``plugin_id`` (one per runtime, cached)."""
+    key = f"{plugin_id}:adapter"
+    found = rt.services.get(key)
+    if found is None:
+        config = rt.plugin_config(plugin_id)
+        if config.provider == "sandbox":
+            from bazaar.plugins.payments.providers.sandbox.adapter import SandboxAdapter
+
+            found = SandboxAdapter(rt, plugin_id, config.sandbox, config.notification_tolerance_seconds)
+        else:  # pragma: no cover - the config Literal allows only known adapters
+            raise ValueError(f"unknown payment provider adapter {config.provider!r}")
+        rt.services[key] = found
+    return found

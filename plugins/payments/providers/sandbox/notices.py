@@ -1,0 +1,88 @@
+"""Delivering the sandbox's notifications: signed at send time, through an injectable sender.
+
+The default sender follows ``sandbox.delivery``: ``direct`` hands the request to the same
+function the notify route calls (``service.receive_notification``); ``http`` POSTs to
+``server.public_url``. Tests may put their own sender in
+``rt.services["payments.sandbox.sender"]``: ``async (path, headers, body) -> status``.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import httpx
+
+from bazaar.plugins.payments.providers.sandbox import signing
+from bazaar.sdk.errors import BazaarError, ProviderError
+from bazaar.sdk.timers import Due, outside_transaction
+
+log = logging.getLogger("bazaar.payments.sandbox")
+SENDER = "payments.sandbox.sender"
+
+
+def default_sender(rt: Any, plugin_id: str) -> Any:
+    config = rt.plugin_config(plugin_id).sandbox
+
+    async def direct(path: str, headers: dict[str, str], body: bytes) -> int:
+        from bazaar.plugins.payments import service
+
+        try:
+            await service.receive_notification(rt, plugin_id, path.rsplit("/", 1)[-1], headers, body)
+        except BazaarError as exc:
+            return exc.status
+        return 200
+
+    async def http(path: str, headers: dict[str, str], body: bytes) -> int:
+        base = rt.settings.server.public_url
+        if not base:
+            raise ProviderError("sandbox.delivery = http needs server.public_url")
+        async with httpx.AsyncClient(timeout=10) as client:
+            response = await client.post(base.rstrip("/") + path, content=body, headers=headers)
+        return response.status_code
+
+    return direct if config.delivery == "direct" else http
+
+
+async def deliver(rt: Any, plugin_id: str, *, everything: bool = False) -> int:
+    """Send every notice due now (or all, on flush); answers how many were sent."""
+    config = rt.plugin_config(plugin_id).sandbox
+    order = "DESC" if config.out_of_order else "ASC"
+    cutoff = "" if everything else " AND deliver_at <= {}"
+    args = [] if everything else [rt.clock.now()]
+    async with rt.db.transaction():
+        rows = await rt.db.fetch(
+            f"SELECT id, notify_url, body FROM payments_sandbox_notice WHERE delivered = 0{cutoff} ORDER BY seq {order}",
+            *args,
+        )
+        for row in rows:
+            await rt.db.execute("UPDATE payments_sandbox_notice SET delivered = 1 WHERE id = {}", row["id"])
+    send = rt.services.get(SENDER) or default_sender(rt, plugin_id)
+    sent = 0
+    for row in rows:
+        body = row["body"].encode()
+        for _ in range(2 if config.duplicates else 1):
+            headers = {
+                "content-type": "application/json",
+                signing.HEADER: signing.sign(config.secret, int(rt.clock.now().timestamp()), body),
+            }
+            status = await send(row["notify_url"], headers, body)
+            sent += 1
+            async with rt.db.transaction():
+                await rt.db.execute("UPDATE payments_sandbox_notice SET last_status = {} WHERE id = {}",
+                                    status, row["id"])
+            if status >= 500:
+                log.warning("sandbox notice %s answered %s; will retry", row["id"], status)
+                async with rt.db.transaction():
+                    await rt.db.execute("UPDATE payments_sandbox_notice SET delivered = 0 WHERE id = {}", row["id"])
+                raise ProviderError(f"notify endpoint answered {status}")
+    return sent
+
+
+def deliver_timer(plugin_id: str) -> Any:
+    @outside_transaction
+    async def sandbox_deliver(rt: Any, due: Due) -> None:
+        """Timer (one per notice): send every notice due now, as one batch."""
+        await deliver(rt, plugin_id)
+
+    return sandbox_deliver

@@ -70,15 +70,16 @@ async def impose(rt: Any, merchant_id: str, data: SanctionCreate, actor: Any) ->
     return out
 
 
-async def _end(rt: Any, row: dict[str, Any], reason: str) -> None:
+async def _end(rt: Any, row: dict[str, Any], reason: str, *, by_timer: bool = False) -> None:
     to = "cancelled" if row["status"] == "scheduled" else "ended"
     states.transition("sanction", row["status"], to)
     await rt.db.execute(
         "UPDATE qualification_sanction SET status = {}, ended_at = {}, end_reason = {} WHERE id = {}",
         to, rt.clock.now(), reason, row["id"],
     )
-    await rt.timers.cancel(END, row["id"])
-    await rt.timers.cancel(START, row["id"])
+    if not by_timer:  # a running timer is marked done by the worker; cancelling it would lose the lease
+        await rt.timers.cancel(END, row["id"])
+        await rt.timers.cancel(START, row["id"])
     await rt.events.emit(
         "qualification.sanction_lifted",
         {"merchant_id": row["merchant_id"], "sanction_id": row["id"], "kind": row["kind"], "reason": reason},
@@ -114,7 +115,7 @@ async def end_timer(rt: Any, due: Due) -> None:
     """``qualification.sanction_end``: the end time came; lift it."""
     row = await load(rt, due.subject)
     if row["status"] == "active":
-        await _end(rt, row, "ended as scheduled")
+        await _end(rt, row, "ended as scheduled", by_timer=True)
 
 
 async def start_timer(rt: Any, due: Due) -> None:

@@ -85,7 +85,7 @@ async def test_onboarding_story(qkit):
     owner = await kit.login(owner.email, owner.password)  # tokens live a day
     r = await kit.client.get(f"{BASE}/merchants/{mid}", headers=owner.headers)
     assert r.json()["verification"] == "due" and r.json()["reverify_opened_at"]
-    await kit.advance(timedelta(days=16))
+    await kit.advance(timedelta(days=18))
     owner = await kit.login(owner.email, owner.password)
     operator = await kit.login(operator.email, operator.password)
     r = await kit.client.get(f"{BASE}/merchants/{mid}", headers=owner.headers)

@@ -19,6 +19,9 @@ from bazaar.sdk.types import CheckoutQuote, Objection
 PROBLEM = "application/problem+json"
 TABLE = "CREATE TABLE IF NOT EXISTS probe_thing (id VARCHAR(40) PRIMARY KEY, name VARCHAR(50) NOT NULL)"
 
+#: for behaviour that does not depend on the database engine: run on SQLite only
+ONE_ENGINE = pytest.mark.bazaar_engines("sqlite")
+
 
 class ThingIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     name: Annotated[str, msgspec.Meta(min_length=1, max_length=50)]
@@ -134,12 +137,14 @@ async def test_plugin_exception_is_a_500_problem_naming_the_plugin_and_rolls_bac
     assert [row["name"] for row in await rows(kit)] == ["after"]
 
 
+@ONE_ENGINE
 async def test_domain_error_keeps_its_status_and_code(kit):
     r = await kit.client.get("/api/v1/probe/things/thg_missing")
     body = assert_problem(r, 404, "probe.thing_not_found")
     assert body["detail"] == "no thing thg_missing"
 
 
+@ONE_ENGINE
 async def test_unexpected_error_is_a_generic_500_without_details(kit):
     r = await kit.client.get("/api/v1/probe/crash")
     body = assert_problem(r, 500, "internal_error")
@@ -150,17 +155,20 @@ async def test_unexpected_error_is_a_generic_500_without_details(kit):
 # --- HTTP-level errors ---------------------------------------------------------------------
 
 
+@ONE_ENGINE
 async def test_unknown_route_is_a_404_problem(kit):
     body = assert_problem(await kit.client.get("/api/v1/nothing/here"), 404, "not_found")
     assert body["instance"] == "/api/v1/nothing/here"
 
 
+@ONE_ENGINE
 async def test_wrong_method_is_a_405_problem(kit):
     r = await kit.client.delete("/api/v1/probe/things")
     assert_problem(r, 405, "method_not_allowed")
     assert "POST" in r.headers.get("allow", "")
 
 
+@ONE_ENGINE
 async def test_unknown_field_is_a_422_naming_the_field(kit):
     r = await kit.client.post("/api/v1/probe/things", json={"name": "ada", "colour": "red"})
     body = assert_problem(r, 422, "validation_failed")
@@ -172,6 +180,7 @@ async def test_unknown_field_is_a_422_naming_the_field(kit):
     ("payload", "field"),
     [({}, "name"), ({"name": ""}, "name"), ({"name": "ada", "quantity": 0}, "quantity"), ({"name": 5}, "name")],
 )
+@ONE_ENGINE
 async def test_invalid_body_is_a_422_listing_the_field(kit, payload, field):
     r = await kit.client.post("/api/v1/probe/things", json=payload)
     body = assert_problem(r, 422, "validation_failed")
@@ -180,11 +189,13 @@ async def test_invalid_body_is_a_422_listing_the_field(kit, payload, field):
     assert field in body["detail"]
 
 
+@ONE_ENGINE
 async def test_missing_field_is_named_as_such(kit):
     body = assert_problem(await kit.client.post("/api/v1/probe/things", json={}), 422, "validation_failed")
     assert body["errors"] == [{"field": "name", "reason": "required field missing", "source": "body"}]
 
 
+@ONE_ENGINE
 async def test_malformed_json_is_a_problem(kit):
     r = await kit.client.post(
         "/api/v1/probe/things", content=b'{"name": "ada"', headers={"content-type": "application/json"}
@@ -198,6 +209,7 @@ async def test_malformed_json_is_a_problem(kit):
 # --- OpenAPI and request ids ---------------------------------------------------------------
 
 
+@ONE_ENGINE
 async def test_openapi_lists_enabled_plugin_routes(kit):
     r = await kit.client.get("/schema/openapi.json")
     assert r.status_code == 200
@@ -209,6 +221,7 @@ async def test_openapi_lists_enabled_plugin_routes(kit):
     assert "/health" in schema["paths"] and "/ready" in schema["paths"]
 
 
+@ONE_ENGINE
 async def test_disabled_plugin_route_is_404_and_absent_from_openapi(bazaar_factory):
     kit = await bazaar_factory(plugins=["gatekeeper"], extra=[PROBE, GATEKEEPER])
     assert_problem(await kit.client.post("/api/v1/probe/things", json={"name": "ada"}), 404, "not_found")
@@ -216,11 +229,13 @@ async def test_disabled_plugin_route_is_404_and_absent_from_openapi(bazaar_facto
     assert not [p for p in paths if p.startswith("/api/v1/probe")]
 
 
+@ONE_ENGINE
 async def test_request_id_is_echoed(kit):
     r = await kit.client.get("/health", headers={"X-Request-Id": "req-from-client-42"})
     assert r.headers["x-request-id"] == "req-from-client-42"
 
 
+@ONE_ENGINE
 async def test_request_id_is_made_when_missing_and_on_errors(kit):
     r = await kit.client.get("/api/v1/nothing")
     assert r.headers["x-request-id"].startswith("req_")

@@ -11,6 +11,9 @@ import pytest
 
 from bazaar.core.kernel.plugins import discover
 
+#: for behaviour that does not depend on the database engine: run on SQLite only
+ONE_ENGINE = pytest.mark.bazaar_engines("sqlite")
+
 
 def test_installed_through_the_entry_point():
     installed = discover()
@@ -27,12 +30,14 @@ async def test_enabled_route_answers_with_configured_greeting(bazaar_factory):
     assert r.json() == {"message": "Ni hao, world"}
 
 
+@ONE_ENGINE
 async def test_default_config_applies(bazaar_factory):
     kit = await bazaar_factory(plugins=["hello"])
     r = await kit.client.get("/api/v1/hello/ada")
     assert r.json() == {"message": "Hello, ada"}
 
 
+@ONE_ENGINE
 async def test_disabled_plugin_route_is_404_and_not_in_openapi(bazaar_factory):
     kit = await bazaar_factory()
     r = await kit.client.get("/api/v1/hello/world")
@@ -42,6 +47,7 @@ async def test_disabled_plugin_route_is_404_and_not_in_openapi(bazaar_factory):
     assert not [p for p in schema["paths"] if p.startswith("/api/v1/hello")]
 
 
+@ONE_ENGINE
 async def test_enabled_plugin_route_is_in_openapi_with_its_tag(bazaar_factory):
     kit = await bazaar_factory(plugins=["hello"])
     schema = (await kit.client.get("/schema/openapi.json")).json()
@@ -102,6 +108,7 @@ async def test_disabled_plugin_timer_kind_is_not_claimed(bazaar_factory):
         ({"remind_after_minutes": 0}, "plugins.hello.remind_after_minutes"),
     ],
 )
+@ONE_ENGINE
 async def test_bad_plugin_config_is_refused(bazaar_db_url, table, needle):
     from bazaar.sdk.errors import ConfigError
     from bazaar.sdk.testing import build_kit

@@ -14,7 +14,7 @@ from bazaar.sdk.errors import NotFound
 from bazaar.sdk.hookspecs import hookimpl
 from bazaar.sdk.money import Money
 from bazaar.sdk.plugin import Plugin
-from bazaar.sdk.types import CheckoutQuote, Objection
+from bazaar.sdk.types import CheckoutQuote, Objection, ReadinessCheck
 
 PROBLEM = "application/problem+json"
 TABLE = "CREATE TABLE IF NOT EXISTS probe_thing (id VARCHAR(40) PRIMARY KEY, name VARCHAR(50) NOT NULL)"
@@ -241,3 +241,47 @@ async def test_request_id_is_made_when_missing_and_on_errors(kit):
     assert r.headers["x-request-id"].startswith("req_")
     r = await kit.client.post("/api/v1/probe/things", json={"name": "blocked"}, headers={"X-Request-Id": "abc"})
     assert r.status_code == 409 and r.headers["x-request-id"] == "abc"
+
+
+# --- readiness -----------------------------------------------------------------------------
+
+
+def readiness_plugin(pid: str, check: Any) -> Plugin:
+    class Hooks:
+        def __init__(self, context: Any) -> None:
+            pass
+
+        @hookimpl
+        async def bazaar_collect_readiness_checks(self) -> list[ReadinessCheck]:
+            return check()
+
+    return Plugin(id=pid, version="1.0.0", summary="readiness", hooks=Hooks)
+
+
+@ONE_ENGINE
+async def test_ready_lists_plugin_checks_and_fails_when_one_fails(bazaar_factory):
+    def down() -> list[ReadinessCheck]:
+        return [ReadinessCheck(name="upstream", ok=False, detail="carrier API unreachable")]
+
+    kit = await bazaar_factory(
+        plugins=["carrier", "cache"],
+        extra=[readiness_plugin("carrier", down), readiness_plugin("cache", lambda: [ReadinessCheck(name="warm", ok=True)])],
+    )
+    r = await kit.client.get("/ready")
+    body = assert_problem(r, 503, "not_ready")
+    checks = {c["name"]: c for c in body["checks"]}
+    assert checks["carrier:upstream"] == {"name": "carrier:upstream", "ok": False, "detail": "carrier API unreachable"}
+    assert checks["cache:warm"]["ok"] is True and checks["database"]["ok"] is True
+    assert [c["name"] for c in body["checks"]] == sorted(checks)
+    assert "carrier:upstream: carrier API unreachable" in body["detail"]
+
+
+@ONE_ENGINE
+async def test_ready_with_a_raising_check_names_the_plugin(bazaar_factory):
+    def broken() -> list[ReadinessCheck]:
+        raise OSError("disk gone")
+
+    kit = await bazaar_factory(plugins=["fragile"], extra=[readiness_plugin("fragile", broken)])
+    body = assert_problem(await kit.client.get("/ready"), 500, "plugin_failed")
+    assert body["plugin"] == "fragile" and body["hook"] == "bazaar_collect_readiness_checks"
+    assert (await kit.client.get("/health")).status_code == 200

@@ -315,3 +315,12 @@ def test_config_check_refuses_unknown_plugin_id(tmp_path):
     done = run_cli("config", "check", env={"BAZAAR_PLUGINS_ENABLED": "helo"}, cwd=tmp_path)
     assert done.returncode != 0
     assert "'helo'" in done.stderr and "did you mean 'hello'" in done.stderr
+
+
+def test_plugin_table_keys_from_the_environment():
+    settings = load_settings(
+        environ={"BAZAAR_PLUGINS_ENABLED": "shop,pay.escrow", "BAZAAR_PLUGINS__SHOP__RATE_BPS": "250", "BAZAAR_PLUGINS__PAY__ESCROW__MODE": "live"}
+    )
+    h = PluginHost.build(settings, extra=[SHOP, NESTED], discover_installed=False)
+    assert h.plugin_config("shop").rate_bps == 250
+    assert h.plugin_config("pay.escrow").mode == "live"

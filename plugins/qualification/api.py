@@ -49,7 +49,13 @@ from bazaar.plugins.qualification.schemas import (
     SanctionCreate,
     SanctionOut,
 )
-from bazaar.sdk.errors import Conflict, InvalidTransition, PermissionDenied, PluginVetoed, ValidationFailed
+from bazaar.sdk.errors import (
+    Conflict,
+    InvalidTransition,
+    PermissionDenied,
+    PluginVetoed,
+    ValidationFailed,
+)
 
 #: the kernel's runtime and the caller, injected by name
 Runtime = NamedDependency[Any]

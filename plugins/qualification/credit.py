@@ -12,7 +12,12 @@ from fractions import Fraction
 from typing import Any
 
 from bazaar.plugins.qualification import policy, service
-from bazaar.plugins.qualification.schemas import CreditComponent, CreditOut, CreditRuleComponent, CreditRules
+from bazaar.plugins.qualification.schemas import (
+    CreditComponent,
+    CreditOut,
+    CreditRuleComponent,
+    CreditRules,
+)
 from bazaar.sdk.timers import Due
 from bazaar.sdk.types import DomainEvent
 

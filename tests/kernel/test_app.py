@@ -7,6 +7,7 @@ from typing import Annotated, Any
 import msgspec
 import pytest
 from litestar import get, post
+from litestar.params import FromPath, JSONBody
 
 from bazaar.core.kernel.ids import new_id
 from bazaar.core.kernel.runtime import RuntimeDep
@@ -34,7 +35,7 @@ class Thing(msgspec.Struct, frozen=True, kw_only=True):
 
 
 @post("/probe/things", operation_id="probe_create_thing", status_code=201, opt={"auth": "public"})
-async def create_thing(data: ThingIn, rt: RuntimeDep) -> Thing:
+async def create_thing(data: JSONBody[ThingIn], rt: RuntimeDep) -> Thing:
     """Write a row, then ask the plugins whether they object (the row must roll back if so)."""
     thing = Thing(id=new_id("thg"), name=data.name)
     async with rt.unit_of_work():
@@ -45,7 +46,7 @@ async def create_thing(data: ThingIn, rt: RuntimeDep) -> Thing:
 
 
 @get("/probe/things/{thing_id:str}", operation_id="probe_get_thing", opt={"auth": "public"})
-async def get_thing(thing_id: str, rt: RuntimeDep) -> Thing:
+async def get_thing(thing_id: FromPath[str], rt: RuntimeDep) -> Thing:
     row = await rt.db.fetchrow("SELECT id, name FROM probe_thing WHERE id = {}", thing_id)
     if row is None:
         raise NotFound(f"no thing {thing_id}", code="probe.thing_not_found")

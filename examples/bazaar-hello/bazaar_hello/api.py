@@ -8,13 +8,13 @@ from typing import Annotated, Any
 import msgspec
 from litestar import get, post
 from litestar.di import NamedDependency
-from litestar.params import Parameter
+from litestar.params import PathParameter
 
 from bazaar_hello.timers import REMIND
 
 #: the kernel's runtime (clock, database, timers, events, plugin config), injected as ``rt``
 Runtime = NamedDependency[Any]
-Name = Annotated[str, Parameter(min_length=1, max_length=100)]
+Name = Annotated[str, PathParameter(min_length=1, max_length=100)]
 
 
 class Greeting(msgspec.Struct, frozen=True, kw_only=True):

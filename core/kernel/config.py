@@ -118,8 +118,8 @@ ENV_PREFIX = "BAZAAR_"
 #: ``BAZAAR_*`` variables that are not settings (the config path, CLI inputs, the test kit's)
 NOT_SETTINGS = {"config", "operator_password"}
 _SECTIONS = {f for f in Settings.__struct_fields__}
-#: keys whose values are masked: names that *end* in a secret word (``password_min_length`` is not one)
-_SECRET = re.compile(r"(secret|password|passphrase|token|api_key|private_key|encryption_keys|credentials?)$", re.I)
+#: keys whose values are masked (numbers and booleans never are: ``password_min_length``)
+_SECRET = re.compile(r"(secret|password|passphrase|token|api_key|private_key|encryption_key|credential)", re.I)
 
 
 def _parse_env_value(raw: str) -> Any:
@@ -300,12 +300,16 @@ def load_settings(
         raise ConfigError([explain(exc, data, type_=Settings)]) from None
 
 
+def _is_secret(key: str, value: Any) -> bool:
+    return bool(_SECRET.search(key)) and bool(value) and not isinstance(value, int | float | bool)
+
+
 def mask(value: Any, key: str = "") -> Any:
     """The config as a plain dict with secrets replaced by ``***``."""
     if isinstance(value, msgspec.Struct):
         value = msgspec.to_builtins(value)
     if isinstance(value, dict):
-        return {k: ("***" if _SECRET.search(k) and v else mask(v, k)) for k, v in value.items()}
+        return {k: ("***" if _is_secret(k, v) else mask(v, k)) for k, v in value.items()}
     if isinstance(value, list):
         return [mask(v, key) for v in value]
     if isinstance(value, str) and "://" in value and "@" in value:

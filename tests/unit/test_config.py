@@ -208,6 +208,29 @@ def test_mask_hides_secrets_and_url_passwords_but_not_lookalikes(toml_file):
     assert "hunter2" not in repr(shown) and SECRET not in repr(shown) and FERNET_KEY not in repr(shown)
 
 
+def test_mask_by_key_name_anywhere_in_the_tree():
+    shown = mask(
+        {
+            "secret_key": "s1",
+            "access_token": "t1",
+            "client": {"credentials": ["c1"], "api_key": "k1", "password_min_length": 12, "token_ttl_seconds": 60},
+            "empty_secret": "",
+            "name": "shop",
+            "hooks": [{"url": "https://u:p4ss@h/x", "signing_secret": "s2"}],
+            "verify_tokens": True,
+        }
+    )
+    assert shown == {
+        "secret_key": "***",
+        "access_token": "***",
+        "client": {"credentials": "***", "api_key": "***", "password_min_length": 12, "token_ttl_seconds": 60},
+        "empty_secret": "",
+        "name": "shop",
+        "hooks": [{"url": "https://u:***@h/x", "signing_secret": "***"}],
+        "verify_tokens": True,
+    }
+
+
 # --- plugin tables -----------------------------------------------------------------------
 
 

@@ -13,9 +13,10 @@ SECRET = "test-sandbox-secret-0123456789"
 PLUGINS = ("payments.escrow", "payments.instant")
 
 
-def config_for(plugin: str, **sandbox: Any) -> dict[str, Any]:
+def config_for(plugin: str, *, payout_interval_hours: int = 24, **sandbox: Any) -> dict[str, Any]:
     """The only thing that differs between an escrow and an instant market."""
-    return {plugin: {"preset": "cn", "sandbox": {"secret": SECRET, **sandbox}}}
+    return {plugin: {"preset": "cn", "payout_interval_hours": payout_interval_hours,
+                     "sandbox": {"secret": SECRET, **sandbox}}}
 
 
 @dataclass
@@ -128,8 +129,10 @@ class Market:
 
 
 async def make_market(bazaar_factory: Any, plugin: str = "payments.escrow", *, extra: tuple[Any, ...] = (),
-                      plugins: tuple[str, ...] = (), settle: bool = True, **sandbox: Any) -> Market:
-    kit = await bazaar_factory(plugins=[plugin, *plugins], config=config_for(plugin, **sandbox), extra=list(extra))
+                      plugins: tuple[str, ...] = (), settle: bool = True, payout_interval_hours: int = 24,
+                      **sandbox: Any) -> Market:
+    kit = await bazaar_factory(plugins=[plugin, *plugins], extra=list(extra),
+                               config=config_for(plugin, payout_interval_hours=payout_interval_hours, **sandbox))
     merchants, owners, skus = [], [], []
     for name, price in (("Tea House", 1999), ("Porcelain", 12000)):
         merchant_id, owner = await kit.merchant(name=name)

@@ -91,7 +91,8 @@ async def product(
             sku_ids.append(sku_id)
             await rt.db.execute(
                 "INSERT INTO catalogue_sku (id, product_id, merchant_id, code, price_minor, currency, attributes, "
-                "on_hand, reserved, active, created_at, updated_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, 0, {}, {}, {})",
+                "position, on_hand, reserved, active, created_at, updated_at) "
+                "VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, 0, {}, {}, {})",
                 sku_id,
                 product_id,
                 merchant_id,
@@ -99,6 +100,7 @@ async def product(
                 price,
                 currency,
                 msgspec.json.encode({"variant": str(i + 1)}).decode(),
+                i,
                 qty,
                 True,
                 now,

@@ -8,7 +8,18 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import Meta
 
-from bazaar.sdk.fields import Code, Currency, Description, Name, PriceMinor, Reason, Slug, StockLevel, Title, Url
+from bazaar.sdk.fields import (
+    Code,
+    Currency,
+    Description,
+    Name,
+    PriceMinor,
+    Reason,
+    Slug,
+    StockLevel,
+    Title,
+    Url,
+)
 from bazaar.sdk.money import Money
 
 #: ``food``, ``drugs``, ``medical_devices``, ``cosmetics``, ... (plugins map kinds to licences)

@@ -4,7 +4,7 @@ import random
 from datetime import timedelta
 
 import msgspec
-from catalogue_kit import BAD_ID, live, problem
+from catalogue_kit import BAD_ID, problem
 
 from bazaar.core.kernel.ids import new_id
 from bazaar.sdk.hookspecs import hookimpl

@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import asyncpg
@@ -441,9 +441,8 @@ async def settle(rt: Runtime, checkout_id: str, *, ctx: HookContext, reason: str
                          subject=checkout_id)
 
 
-def _aware(value: Any) -> Any:
-    from datetime import UTC, datetime
-
+def _aware(value: Any) -> datetime:
+    """A timestamp read back from the database, timezone-aware (SQLite may answer naive or text)."""
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
     return value if value.tzinfo else value.replace(tzinfo=UTC)

@@ -1,0 +1,56 @@
+"""SQL statements per request on the loaded bench database (the figure next to the targets).
+
+Builds the app in this process against the bench database, counts the statements its
+engine runs (a spy around ``run_querystring``, as tests/contract/test_query_counts.py
+does) during one list request (department filter, page 1 and the next page through the
+cursor) and one product detail, and returns the largest count of each.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+
+async def measure(config: Path, files: Path) -> dict[str, int]:
+    from bazaar.core.kernel.app import create_app
+    from bazaar.core.kernel.config import load_settings
+    from bazaar.core.kernel.runtime import Runtime
+
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    rt = Runtime(load_settings(config, environ={}))
+    app = create_app(runtime=rt, embedded_worker=False)
+    engine = rt.db.engine
+    cls = type(engine)
+    real = cls.run_querystring
+    seen: list[str] = []
+
+    async def spy(self: Any, querystring: Any, *args: Any, **kwargs: Any) -> Any:
+        if self is engine:
+            seen.append(str(querystring))
+        return await real(self, querystring, *args, **kwargs)
+
+    dept = (files / "departments.txt").read_text().split()[0]
+    product = (files / "products.txt").read_text().split()[0]
+    out: dict[str, int] = {}
+    await rt.start()
+    cls.run_querystring = spy
+    try:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as client:
+            async def count(path: str) -> tuple[int, Any]:
+                seen.clear()
+                r = await client.get(path)
+                r.raise_for_status()
+                return len(seen), r.json()
+
+            n1, page = await count(f"/api/v1/products?limit=20&category_id={dept}")
+            n2, _ = await count(f"/api/v1/products?limit=20&category_id={dept}&cursor={page['next_cursor']}")
+            out["list"] = max(n1, n2)
+            out["detail"], _ = await count(f"/api/v1/products/{product}")
+    finally:
+        cls.run_querystring = real
+        await rt.stop()
+    return out

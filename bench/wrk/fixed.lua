@@ -1,0 +1,1 @@
+-- The framework ceiling: the same GET again and again.

@@ -22,7 +22,6 @@ from bazaar.sdk.errors import Conflict, NotFound, PermissionDenied
 from bazaar.sdk.timers import Due
 
 
-
 def kind(pid: str) -> str:
     return f"{pid}.auto_confirm"
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from bazaar.plugins.payments import cli  # noqa: F401  (registers ``bazaar payments``)
-from bazaar.plugins.payments import policy
+from bazaar.plugins.payments import (
+    cli,  # noqa: F401  (registers ``bazaar payments``)
+    policy,
+)
 from bazaar.plugins.payments.api import ROUTES
 from bazaar.plugins.payments.hooks import SUBSCRIBES, PaymentsHooks
 from bazaar.plugins.payments.providers.sandbox.api import ROUTES as SANDBOX_ROUTES

@@ -22,9 +22,9 @@ async def send(rt: Any, pid: str, instruction_id: str) -> None:
         return
     adp = adapter(rt, pid)
     detail = decode_detail(ins["detail"])
-    payment = None
+    payment: dict[str, Any] = {}
     if ins["payment_id"]:
-        payment = await rt.db.fetchrow("SELECT * FROM payments_payment WHERE id = {}", ins["payment_id"])
+        payment = await rt.db.fetchrow("SELECT * FROM payments_payment WHERE id = {}", ins["payment_id"]) or {}
     kind = ins["kind"]
     provider_ref = None
     if kind == "create":
@@ -55,7 +55,7 @@ async def send(rt: Any, pid: str, instruction_id: str) -> None:
             )
         return
     if kind == "close":
-        if payment is None or not payment["provider_ref"]:
+        if not payment.get("provider_ref"):
             async with rt.db.transaction():
                 await rt.db.execute(
                     "UPDATE payments_instruction SET status = 'succeeded', finished_at = {} WHERE id = {}",

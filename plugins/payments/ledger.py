@@ -73,7 +73,7 @@ def check_balanced(lines: list[Line]) -> None:
         if line.amount == 0:
             raise LedgerError("an entry line may not be zero")
     if sum(line.amount for line in lines) != 0:
-        raise LedgerError("the entry does not balance: " + ", ".join(f"{l.account} {l.amount}" for l in lines))
+        raise LedgerError("the entry does not balance: " + ", ".join(f"{x.account} {x.amount}" for x in lines))
 
 
 async def post(

@@ -66,7 +66,7 @@ def test_release_split_parts_always_sum_to_the_whole() -> None:
 
 
 def test_unbalanced_entries_are_refused_in_code() -> None:
-    from bazaar.plugins.payments.ledger import Line, LedgerError, check_balanced
+    from bazaar.plugins.payments.ledger import LedgerError, Line, check_balanced
 
     with pytest.raises(LedgerError, match="does not balance"):
         check_balanced([Line("buyer_clearing", "c", -100), Line("escrow_held", "m", 99)])

@@ -13,7 +13,13 @@ from typing import Any
 import msgspec
 
 from bazaar.core.kernel.ids import new_id
-from bazaar.plugins.payments.providers.base import Ack, CreatePayment, PaymentStatus, StatementLine, decode_detail
+from bazaar.plugins.payments.providers.base import (
+    Ack,
+    CreatePayment,
+    PaymentStatus,
+    StatementLine,
+    decode_detail,
+)
 from bazaar.sdk.errors import NotFound, ProviderError
 
 PLATFORM_ACCOUNT = "platform"
@@ -30,19 +36,19 @@ class Bank:
     # --- helpers --------------------------------------------------------------------
 
     async def _seen(self, ref: str) -> dict[str, Any] | None:
-        row = await self.rt.db.fetchrow("SELECT answer FROM payments_sandbox_request WHERE ref = {}", ref)
+        row = await self.rt.db.fetchrow("SELECT answer FROM payments_sandbox_request WHERE reference = {}", ref)
         return decode_detail(row["answer"]) if row else None
 
     async def _remember(self, ref: str, kind: str, answer: dict[str, Any]) -> None:
         await self.rt.db.execute(
-            "INSERT INTO payments_sandbox_request (ref, kind, answer, at) VALUES ({}, {}, {}, {})",
+            "INSERT INTO payments_sandbox_request (reference, kind, answer, at) VALUES ({}, {}, {}, {})",
             ref, kind, msgspec.json.encode(answer).decode(), self.rt.clock.now(),
         )
 
     async def _move(self, ref: str, type_: str, currency: str, amount: int, *, payment_id: str | None = None,
                     split_key: str | None = None, account: str | None = None) -> None:
         await self.rt.db.execute(
-            "INSERT INTO payments_sandbox_movement (id, ref, type, payment_id, split_key, account, currency, "
+            "INSERT INTO payments_sandbox_movement (id, reference, type, payment_id, split_key, account, currency, "
             "amount_minor, at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {})",
             new_id("sbm"), ref, type_, payment_id, split_key, account, currency, amount, self.rt.clock.now(),
         )
@@ -264,12 +270,12 @@ class Bank:
 
     async def statement(self, since: Any, until: Any) -> list[StatementLine]:
         rows = await self.rt.db.fetch(
-            "SELECT ref, type, amount_minor, currency, at, split_key FROM payments_sandbox_movement "
+            "SELECT reference, type, amount_minor, currency, at, split_key FROM payments_sandbox_movement "
             "WHERE at >= {} AND at < {} AND type <> 'settle' ORDER BY at, id",
             since, until,
         )
         return [
-            StatementLine(ref=r["ref"], type=r["type"], amount=int(r["amount_minor"]), currency=r["currency"],
+            StatementLine(ref=r["reference"], type=r["type"], amount=int(r["amount_minor"]), currency=r["currency"],
                           at=r["at"], split_key=r["split_key"])
             for r in rows
         ]

@@ -41,7 +41,7 @@ class SandboxMovement(Table, tablename="payments_sandbox_movement"):
     """The sandbox's statement: every movement of funds it made, keyed by the instruction."""
 
     id = Varchar(length=40, primary_key=True)
-    ref = Varchar(length=80, index=True)
+    reference = Varchar(length=80, index=True)
     type = Varchar(length=12)
     payment_id = Varchar(length=40, null=True, default=None)
     split_key = Varchar(length=80, null=True, default=None)
@@ -54,7 +54,7 @@ class SandboxMovement(Table, tablename="payments_sandbox_movement"):
 class SandboxRequest(Table, tablename="payments_sandbox_request"):
     """Instructions received, once per idempotency ref (a retried call answers the same)."""
 
-    ref = Varchar(length=80, primary_key=True)
+    reference = Varchar(length=80, primary_key=True)
     kind = Varchar(length=12)
     answer = JSON(default="{}")
     at = Timestamptz()

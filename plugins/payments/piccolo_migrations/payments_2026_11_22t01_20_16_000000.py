@@ -1,6 +1,6 @@
 from bazaar.core.kernel.migrations import sql_migration
 
-ID = "2026-11-22T01:03:18:000000"
+ID = "2026-11-22T01:20:16:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "ledger balance index; journal entries and postings are immutable"
 

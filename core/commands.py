@@ -8,7 +8,7 @@ import getpass
 import os
 import sys
 
-from bazaar.core.kernel.cli import COMMANDS, _settings
+from bazaar.core.kernel.cli import COMMANDS, settings_from_args
 
 
 def _configure_users(parser: argparse.ArgumentParser) -> None:
@@ -36,7 +36,7 @@ def _run_users(args: argparse.Namespace) -> int:
         password = getpass.getpass("Password: ")
 
     async def run() -> str:
-        rt = Runtime(_settings(args))
+        rt = Runtime(settings_from_args(args))
         await rt.start()
         try:
             await rt.migrate()
@@ -66,7 +66,7 @@ def _configure_demo(parser: argparse.ArgumentParser) -> None:
 def _run_demo(args: argparse.Namespace) -> int:
     from bazaar.core.demo import seed_and_print
 
-    settings = _settings(args)
+    settings = settings_from_args(args)
     asyncio.run(seed_and_print(settings, migrate=True))
     return 0
 

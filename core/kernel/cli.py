@@ -34,7 +34,8 @@ def demo_overrides() -> dict[str, Any]:
     }
 
 
-def _settings(args: argparse.Namespace) -> Settings:
+def settings_from_args(args: argparse.Namespace) -> Settings:
+    """Settings for a command: the config file, the environment, and ``--demo`` if given."""
     overrides = demo_overrides() if getattr(args, "demo", False) else None
     return load_settings(args.config, overrides=overrides)
 
@@ -55,7 +56,7 @@ async def _migrate(settings: Settings) -> list[str]:
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
-    applied = asyncio.run(_migrate(_settings(args)))
+    applied = asyncio.run(_migrate(settings_from_args(args)))
     print("\n".join(f"applied {m}" for m in applied) or "nothing to migrate")
     return 0
 
@@ -63,7 +64,7 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    settings = _settings(args)
+    settings = settings_from_args(args)
     asyncio.run(_migrate(settings))
     if args.demo:
         from bazaar.core.demo import seed_and_print
@@ -97,7 +98,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_worker(args: argparse.Namespace) -> int:
     from bazaar.core.kernel.logging import configure
 
-    settings = _settings(args)
+    settings = settings_from_args(args)
     configure(settings.log.level, settings.log.json)
 
     async def run() -> int:
@@ -123,7 +124,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
 def cmd_plugins(args: argparse.Namespace) -> int:
     from bazaar.core.kernel.plugins import PluginHost, discover
 
-    settings = _settings(args)
+    settings = settings_from_args(args)
     host = PluginHost.build(settings)
     rows = []
     for pid, plugin in sorted(discover().items()):
@@ -157,7 +158,7 @@ def cmd_plugins(args: argparse.Namespace) -> int:
 def cmd_config_check(args: argparse.Namespace) -> int:
     from bazaar.core.kernel.plugins import PluginHost
 
-    settings = _settings(args)
+    settings = settings_from_args(args)
     host = PluginHost.build(settings)
     effective = mask(settings)
     effective["plugins"] = {

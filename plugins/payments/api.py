@@ -16,9 +16,6 @@ from litestar import Controller, Request, get, post, put
 from litestar.params import JSONBody
 from litestar.response import Redirect
 
-from bazaar.core.auth.guard import ActorDep
-from bazaar.core.kernel.http import Cursor, Limit, Page, idempotency_key, problems
-from bazaar.core.kernel.runtime import RuntimeDep
 from bazaar.plugins.payments import auto_confirm, ledger, reconciliation, service, views
 from bazaar.plugins.payments.schemas import (
     BalanceOut,
@@ -36,6 +33,7 @@ from bazaar.plugins.payments.schemas import (
     SettlementAccountIn,
     SettlementAccountOut,
 )
+from bazaar.sdk.api import ActorDep, Cursor, Limit, Page, RuntimeDep, idempotency_key, problems
 from bazaar.sdk.errors import (
     Conflict,
     FieldProblem,

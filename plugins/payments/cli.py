@@ -11,7 +11,7 @@ import asyncio
 
 import msgspec
 
-from bazaar.core.kernel.cli import COMMANDS
+from bazaar.sdk.services import register_command, settings_from_args
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -21,12 +21,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bazaar.core.kernel.cli import _settings
-    from bazaar.core.kernel.runtime import Runtime
     from bazaar.plugins.payments import service
+    from bazaar.sdk.api import Runtime
 
     async def go() -> list[dict[str, object]]:
-        rt = Runtime(_settings(args))
+        rt = Runtime(settings_from_args(args))
         await rt.start()
         try:
             made = await service.run_payouts(rt, service.active_plugin(rt))
@@ -39,4 +38,4 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS["payments"] = (configure, run)
+register_command("payments", configure, run)

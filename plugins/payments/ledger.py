@@ -30,7 +30,7 @@ from typing import Any
 
 import msgspec
 
-from bazaar.core.kernel.ids import new_id
+from bazaar.sdk.api import new_id
 from bazaar.sdk.errors import Conflict
 
 ACCOUNTS = frozenset(

@@ -14,7 +14,7 @@ log = logging.getLogger("bazaar.payments")
 
 
 async def _transition(rt: Any, order_id: str, event: str, plugin: str, reason: str) -> None:
-    from bazaar.core.orders import service  # the core facade a plugin may call
+    from bazaar.sdk.services import orders as service  # the core facade a plugin may call
 
     await service.transition(rt, order_id, event, actor_kind="plugin", plugin=plugin, reason=reason)
 

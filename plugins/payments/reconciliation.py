@@ -14,8 +14,8 @@ from typing import Any
 
 import msgspec
 
-from bazaar.core.kernel.ids import new_id
 from bazaar.plugins.payments.providers import adapter
+from bazaar.sdk.api import new_id
 
 
 def compare(provider: dict[tuple[str, str], tuple[int, str]], ours: dict[tuple[str, str], tuple[int, str]]) -> tuple[int, list[dict[str, Any]]]:

@@ -15,11 +15,11 @@ from typing import Any
 
 import msgspec
 
-from bazaar.core.kernel.ids import new_id
 from bazaar.plugins.payments import ledger, orders_port, policy
 from bazaar.plugins.payments.ledger import PLATFORM, Line
 from bazaar.plugins.payments.providers import adapter
 from bazaar.plugins.payments.providers.base import BadNotification, Notice, decode_detail
+from bazaar.sdk.api import new_id
 from bazaar.sdk.errors import Conflict, FieldProblem, NotFound, Unauthorized, ValidationFailed
 from bazaar.sdk.types import CheckoutSnapshot, PaymentStart, RefundResult
 

@@ -8,7 +8,6 @@ from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import Parameter
 
-from bazaar.core.kernel.http import Cursor, Limit, Page, check_id, problems
 from bazaar.plugins.qualification import credit, listing_review, policy, sanctions, service
 from bazaar.plugins.qualification.errors import (
     DocumentInvalid,
@@ -49,6 +48,7 @@ from bazaar.plugins.qualification.schemas import (
     SanctionCreate,
     SanctionOut,
 )
+from bazaar.sdk.api import Cursor, Limit, Page, check_id, problems
 from bazaar.sdk.errors import (
     Conflict,
     InvalidTransition,

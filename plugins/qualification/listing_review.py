@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from bazaar.core.catalogue import service as catalogue
-from bazaar.core.kernel.ids import new_id
 from bazaar.plugins.qualification import policy, service, states
 from bazaar.plugins.qualification.errors import ReviewNotFound
 from bazaar.plugins.qualification.schemas import FindingOut, ListingReviewOut
+from bazaar.sdk.api import new_id
+from bazaar.sdk.services import catalogue
 from bazaar.sdk.types import DomainEvent, ListingSnapshot, MerchantSnapshot, ReviewFinding
 
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from bazaar.core.kernel.ids import new_id
-from bazaar.core.merchants import service as merchants
 from bazaar.plugins.qualification import service, states
 from bazaar.plugins.qualification.errors import MerchantClosed, SanctionInvalid, SanctionNotFound
 from bazaar.plugins.qualification.schemas import SanctionCreate, SanctionOut
+from bazaar.sdk.api import new_id
 from bazaar.sdk.errors import FieldProblem
+from bazaar.sdk.services import merchants
 from bazaar.sdk.timers import Due
 
 END = "qualification.sanction_end"

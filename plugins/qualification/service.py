@@ -14,9 +14,6 @@ from typing import Any
 
 import msgspec
 
-from bazaar.core.kernel.ids import new_id
-from bazaar.core.merchants import service as merchants
-from bazaar.core.users.service import cipher
 from bazaar.plugins.qualification import policy, states
 from bazaar.plugins.qualification.errors import (
     DocumentInvalid,
@@ -45,7 +42,9 @@ from bazaar.plugins.qualification.schemas import (
     SanctionOut,
 )
 from bazaar.plugins.qualification.storage import DatabaseStorage, content_matches
+from bazaar.sdk.api import new_id
 from bazaar.sdk.errors import FieldProblem, NotFound
+from bazaar.sdk.services import cipher, merchants
 
 PLUGIN = "qualification"
 DOCUMENT_KINDS = ("business_licence", "id_document", "category_licence", "other")

@@ -1,4 +1,4 @@
-from bazaar.core.kernel.migrations import sql_migration
+from bazaar.sdk.services import sql_migration
 
 ID = "2026-11-22T01:20:16:000000"
 VERSION = "1.38.0"

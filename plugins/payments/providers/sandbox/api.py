@@ -9,11 +9,10 @@ from typing import Any
 from litestar import Controller, MediaType, Response, get, post
 from litestar.params import JSONBody
 
-from bazaar.core.kernel.http import problems
-from bazaar.core.kernel.runtime import RuntimeDep
 from bazaar.plugins.payments.providers import adapter
 from bazaar.plugins.payments.providers.sandbox.notices import deliver
 from bazaar.plugins.payments.schemas import SandboxApprove
+from bazaar.sdk.api import RuntimeDep, problems
 from bazaar.sdk.errors import NotFound, ProviderError
 
 PAGE = (Path(__file__).parent / "page.html").read_text(encoding="utf-8")

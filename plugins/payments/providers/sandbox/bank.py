@@ -12,7 +12,6 @@ from typing import Any
 
 import msgspec
 
-from bazaar.core.kernel.ids import new_id
 from bazaar.plugins.payments.providers.base import (
     Ack,
     CreatePayment,
@@ -20,6 +19,7 @@ from bazaar.plugins.payments.providers.base import (
     StatementLine,
     decode_detail,
 )
+from bazaar.sdk.api import new_id
 from bazaar.sdk.errors import NotFound, ProviderError
 
 PLATFORM_ACCOUNT = "platform"

@@ -74,6 +74,9 @@ def handle_http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Re
         body.update(status=422, code="validation_failed", title="Invalid input",
                     type="https://bazaar.dev/problems/validation_failed")
         body["errors"] = _field_errors(exc.extra)
+        missing = re.match(r"Missing required (\w+) parameter '([^']+)'", str(exc.detail))
+        if not body["errors"] and missing:
+            body["errors"] = [{"field": missing.group(2), "reason": "required", "source": missing.group(1)}]
         body["detail"] = "; ".join(f"{e['field']}: {e['reason']}" for e in body["errors"]) or exc.detail
     return problem_response(body, dict(exc.headers or {}) or None)
 

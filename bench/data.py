@@ -11,7 +11,8 @@ one), migrates it with ``bazaar migrate`` and loads, through ``COPY`` (asyncpg):
   vocabulary (English and Chinese) so text search has matches;
 * ``CONTENDED_SKUS`` products whose SKUs hold only ``CONTENDED_STOCK`` units: the
   checkout flow buys them too, so the oversell check has something to check;
-* ``USERS`` customers with bearer tokens (inserted hashed, as the login route does).
+* ``USERS`` customers with bearer tokens (inserted hashed, as the login route does), and
+  one operator (for the payments plugin's read views after the flows).
 
 The base URL comes from ``BAZAAR_BENCH_PG_URL`` (else ``BAZAAR_TEST_PG_URL``); no
 credentials are written anywhere. The ids the load generators need (departments,
@@ -41,7 +42,7 @@ import msgspec
 from bazaar.core.kernel.ids import new_id
 
 SCALES = {"1k": 1_000, "100k": 100_000, "1m": 1_000_000}
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 4
 VARIANTS = 3
 ROOTS, DEPARTMENTS, LEAVES = 8, 8, 8
 USERS = 256
@@ -234,8 +235,15 @@ async def load(scale: str, products: int, files: Path, *, rng: random.Random | N
             users.append((uid, f"bench{i}@example.com", f"Bench {i}", "!", "active", now))
             auth.append((new_id("tok"), uid, hashlib.sha256(token.encode()).hexdigest(), now,
                          now + timedelta(days=7)))
+        # one operator, for the plugin's read views (trial balance) after the flows
+        operator_id, operator_token = new_id("usr"), secrets.token_urlsafe(32)
+        users.append((operator_id, "bench-operator@example.com", "Bench operator", "!", "active", now))
+        auth.append((new_id("tok"), operator_id, hashlib.sha256(operator_token.encode()).hexdigest(), now,
+                     now + timedelta(days=7)))
         await conn.copy_records_to_table(
             "core_user", records=users, columns=["id", "email", "name", "password_hash", "status", "created_at"])
+        await conn.execute("UPDATE core_user SET is_operator = TRUE, operator_rights = '[\"*\"]' WHERE id = $1",
+                           operator_id)
         await conn.copy_records_to_table(
             "core_auth_token", records=auth, columns=["id", "user_id", "token_hash", "created_at", "expires_at"])
         await conn.execute("ANALYZE")
@@ -253,6 +261,7 @@ async def load(scale: str, products: int, files: Path, *, rng: random.Random | N
     write_lines(files / "products.txt", sample)
     write_lines(files / "terms.txt", [quote(t) for t in search_terms()])
     write_lines(files / "tokens.txt", tokens)
+    write_lines(files / "operator_token.txt", [operator_token])
     write_lines(files / "skus_contended.txt", [f"{s} {p}" for s, p in contended])
     write_lines(files / "skus.txt", [f"{s} {p}" for s, p in plentiful[:20_000]])
     return Loaded(scale, products, seconds, files)
@@ -268,7 +277,7 @@ def write_lines(path: Path, lines: list[str]) -> None:
 
 
 def files_ready(files: Path) -> bool:
-    return all((files / f).exists() for f in ("departments.txt", "leaves.txt", "products.txt", "terms.txt", "tokens.txt",
+    return all((files / f).exists() for f in ("departments.txt", "leaves.txt", "products.txt", "terms.txt", "tokens.txt", "operator_token.txt",
                                                "skus.txt", "skus_contended.txt"))
 
 

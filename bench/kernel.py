@@ -117,7 +117,7 @@ def _drain(config: Path, workdir: Path, url: str, kind: str, like: str, total: i
 
 def run_all(bench: Any, config: Path, files: Path, url: str) -> None:
     """Timer throughput and outbox delivery with 1 and 2 worker processes."""
-    if "hello" not in (bench.r.plugins or []):
+    if "hello" not in bench.r.kernel_plugins:
         bench.r.kernel_note = "the example plugin bazaar-hello is not installed: no timer/outbox figures"
         return
     n = 2_000 if bench.args.quick else 10_000

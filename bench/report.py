@@ -29,6 +29,7 @@ class Results:
     clients: list[int]
     machine: dict[str, str] = field(default_factory=dict)
     plugins: list[str] = field(default_factory=list)
+    kernel_plugins: list[str] = field(default_factory=list)
     reads: dict[tuple[str, int], Summary] = field(default_factory=dict)
     growth: dict[tuple[str, str, int], Summary] = field(default_factory=dict)
     flows: dict[tuple[str, int], Summary] = field(default_factory=dict)
@@ -156,6 +157,8 @@ def markdown(r: Results) -> str:
             lines.append("")
 
     lines += ["## Kernel", ""]
+    if r.kernel_plugins:
+        lines += [f"Plugins enabled for these: {', '.join(r.kernel_plugins)}.", ""]
     if r.kernel:
         lines += ["| measure | workers | per second |", "|---|---|---|"]
         for key, label in (("timers", "due timers run (hello.remind)"), ("outbox", "events delivered to a plugin"),

@@ -97,6 +97,7 @@ class Bench:
         self.duration = args.duration or (3.0 if args.quick else 10.0)
         self.clients = [int(c) for c in args.clients.split(",")]
         self.work = HERE / "results" / "work"
+        self.workers = WORKERS
         self.r = report.Results(runs=self.runs, duration=self.duration, clients=self.clients)
 
     def repeat(self, fn, label: str, probe: Callable[[], Probe] | None = None) -> Summary:  # type: ignore[no-untyped-def]
@@ -175,38 +176,54 @@ class Bench:
         plugins = flows.plugins_available()
         self.r.plugins = plugins
         config = servers.write_config(files, url, plugins=plugins, workers=WORKERS,
-                                      settings=flows.plugin_settings(plugins))
+                                      settings=flows.plugin_settings(plugins), worker_poll=flows.WORKER_POLL)
         log(f"scale {scale}: {data.SCALES[scale]:,} products")
         loaded = asyncio.run(data.prepare(scale, config, files, reuse=self.args.reuse, log=log))
         self.r.loads[scale] = loaded.seconds
         if full:
             self.r.queries = asyncio.run(query_counts.measure(config, files))
             log(f"  SQL statements per request: {self.r.queries}")
+        if not full and not self.want("reads"):
+            return
         self.serve = servers.serve(config, files, WORKERS)
         try:
             workers = self.serve.children()
             if full:
                 self.r.memory["rest"] = [servers.memory(p) for p in workers]
-            self.reads(scale, files, full=full)
+            if self.want("reads"):
+                self.reads(scale, files, full=full)
+            if full and self.want("flows"):
+                self.r.flows_note = flows.run_all(self, config, files, url, data.db_name(scale))
             if full:
-                self.r.flows_note = flows.run_all(self, config, files, url)
                 self.r.memory["load"] = [servers.memory(p) for p in workers]
         finally:
             self.serve.stop()
-        if full:
+        if full and self.want("ceilings"):
             self.db_ceilings(files, url)
-        if full and not self.args.skip_kernel:
-            kernel.run_all(self, config, files, url)
+        if full and self.want("kernel"):
+            kplugins = flows.plugins_available(flows.KERNEL)
+            kconfig = servers.write_config(files / "kernel", url, plugins=kplugins, workers=WORKERS,
+                                           worker_poll=flows.WORKER_POLL)
+            data.migrate(kconfig)
+            self.r.kernel_plugins = kplugins
+            kernel.run_all(self, kconfig, files, url)
+
+    def want(self, part: str) -> bool:
+        """Whether this part of the bench runs (``--only``, ``--skip-*``)."""
+        if part == "kernel" and self.args.skip_kernel or part == "flows" and self.args.skip_flows:
+            return False
+        return not self.args.only or part in self.args.only.split(",")
 
     def run(self) -> Path:
         started = time.monotonic()
         loadgen.ensure_wrk()
         self.r.machine = machine()
         log(" | ".join(f"{k}: {v}" for k, v in self.r.machine.items()))
-        self.framework_ceiling()
+        if self.want("ceilings"):
+            self.framework_ceiling()
         for scale in self.args.scales.split(","):
             self.scale(scale)
-        if not self.args.skip_kernel:
+        if self.want("kernel"):
             self.r.hooks = kernel.hooks(quick=self.args.quick)
         if not self.args.keep:
             for scale in self.args.scales.split(","):
@@ -233,6 +250,7 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the bench databases afterwards")
     parser.add_argument("--skip-kernel", action="store_true", help="skip hooks, timers and outbox")
     parser.add_argument("--skip-flows", action="store_true", help="skip checkout and mixed flows")
+    parser.add_argument("--only", help="run only these parts: reads,flows,ceilings,kernel (comma-separated)")
     args = parser.parse_args()
     args.keep = args.keep or args.reuse
     if MAIN_SCALE not in args.scales.split(","):

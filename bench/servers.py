@@ -33,13 +33,14 @@ def free_port() -> int:
 
 
 def write_config(workdir: Path, url: str, *, plugins: list[str], workers: int = 2,
-                 settings: dict[str, dict[str, object]] | None = None) -> Path:
+                 settings: dict[str, dict[str, object]] | None = None, worker_poll: float | None = None) -> Path:
     """A ``bazaar.toml`` for the bench (a throwaway encryption key, made per run)."""
     workdir.mkdir(parents=True, exist_ok=True)
     key = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
     lines = [
         "[database]", f'url = "{url}"', "",
         "[server]", f"workers = {workers}", "embedded_worker = false", "",
+        *(["[worker]", f"poll_seconds = {worker_poll}", ""] if worker_poll else []),
         "[security]", f'encryption_keys = {{ bench = "{key}" }}', 'active_key_id = "bench"', "",
         "[plugins]", "enabled = [" + ", ".join(f'"{p}"' for p in plugins) + "]", "",
     ]

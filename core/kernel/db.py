@@ -47,6 +47,20 @@ def make_engine(config: DatabaseConfig) -> Engine:
     )
 
 
+async def _release_connection(conn: Any) -> None:
+    """Reset a pooled connection on release: roll back a transaction left open, nothing more.
+
+    asyncpg's default reset sends ``pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *;
+    RESET ALL`` on every release: one extra statement and round trip per query, since
+    Piccolo acquires a connection per statement (product detail: 6 statements instead of
+    3, 8 ``sendto`` per request instead of 5). Bazaar keeps no session state (advisory
+    locks are transaction-scoped; no LISTEN, held cursors or SET), so only a transaction
+    left open needs undoing.
+    """
+    if conn.is_in_transaction():
+        await conn.execute("ROLLBACK")
+
+
 class Database:
     """One engine, the tables bound to it, and transactions that carry after-commit work."""
 
@@ -73,7 +87,8 @@ class Database:
             await self.engine.run_ddl("PRAGMA journal_mode=WAL")
         else:
             await self.engine.start_connection_pool(  # type: ignore[call-arg]
-                min_size=self.config.pool_min, max_size=self.config.pool_max
+                min_size=self.config.pool_min, max_size=self.config.pool_max,
+                reset=_release_connection,
             )
         self._started = True
 

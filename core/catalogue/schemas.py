@@ -206,6 +206,8 @@ class MerchantBrief(msgspec.Struct, frozen=True, kw_only=True):
     id: str
     name: str
     status: str
+    #: badges plugins show with the merchant (e.g. ``credit:A``, ``verified``)
+    badges: list[str] = []
 
 
 class ProductCard(msgspec.Struct, frozen=True, kw_only=True):

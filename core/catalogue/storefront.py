@@ -147,7 +147,8 @@ async def list_products(
             f"SELECT {select} {sql_from} WHERE {' AND '.join(where)} ORDER BY score DESC, p.id LIMIT {{}}",
             *select_args, *join_args, *args, RELEVANCE_WINDOW,
         )
-        return await _rank(rt, rows, limit, cursor)
+        ranked, nxt = await _rank(rt, rows, limit, cursor)
+        return await _with_badges(rt, ranked), nxt
 
     order_by, after, key_columns, key_types = _ORDERS[order]
     if cursor:
@@ -163,7 +164,22 @@ async def list_products(
     nxt = None
     if len(rows) > limit:
         nxt = cursors.encode(order, *(page[-1][c] for c in key_columns))
-    return items, nxt
+    return await _with_badges(rt, items), nxt
+
+
+async def _with_badges(rt: Runtime, items: list[Any]) -> list[Any]:
+    """Put the plugins' merchant badges on each item's merchant (no work when no plugin gives any)."""
+    if not items or not rt.plugins.impls("bazaar_collect_merchant_badges"):
+        return items
+    from bazaar.core.merchants.service import badges
+
+    marks = await badges(rt, [item.merchant.id for item in items])
+    return [
+        msgspec.structs.replace(item, merchant=msgspec.structs.replace(item.merchant, badges=marks[item.merchant.id]))
+        if item.merchant.id in marks
+        else item
+        for item in items
+    ]
 
 
 async def _rank(
@@ -232,7 +248,7 @@ async def get_product(rt: Runtime, product_id: str) -> ProductDetail:
         )
         for s in skus
     ]
-    return ProductDetail(
+    detail = ProductDetail(
         id=row["id"],
         name=row["name"],
         description=row["description"],
@@ -248,3 +264,4 @@ async def get_product(rt: Runtime, product_id: str) -> ProductDetail:
         published_at=row["published_at"],
         created_at=row["created_at"],
     )
+    return (await _with_badges(rt, [detail]))[0]

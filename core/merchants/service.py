@@ -7,6 +7,8 @@ restricts merchants through it, naming itself).
 from __future__ import annotations
 
 import hashlib
+
+import msgspec
 import secrets
 from datetime import timedelta
 from typing import Any
@@ -100,13 +102,28 @@ async def _add_staff(rt: Runtime, merchant_id: str, user_id: str, role: str) -> 
     )
 
 
+async def badges(rt: Runtime, merchant_ids: list[str]) -> dict[str, list[str]]:
+    """Badges plugins show with these merchants (``bazaar_collect_merchant_badges``): per id, the sorted union."""
+    if not merchant_ids:
+        return {}
+    combined: dict[str, set[str]] = {}
+    for _plugin, answer in await rt.plugins.collect(
+        "bazaar_collect_merchant_badges", ctx=rt.context(), merchant_ids=sorted(set(merchant_ids))
+    ):
+        for merchant_id, marks in answer.items():
+            combined.setdefault(merchant_id, set()).update(marks)
+    return {merchant_id: sorted(marks) for merchant_id, marks in combined.items()}
+
+
 async def get(rt: Runtime, merchant_id: str, reader: Actor) -> MerchantOut:
-    """A merchant as ``reader`` may see it; others' pending, suspended or closed stores are 404."""
+    """A merchant as ``reader`` may see it, with plugins' badges; others' hidden stores are 404."""
     row = await load(rt, merchant_id)
     staff = reader.is_operator or merchant_id in reader.merchants
     if not staff and row["status"] not in states.SELLING:
         raise NotFound("no such merchant", code="merchant_not_found")
-    return _out(rt, row, reader)
+    out = _out(rt, row, reader)
+    marks = (await badges(rt, [merchant_id])).get(merchant_id, [])
+    return msgspec.structs.replace(out, badges=marks) if marks else out
 
 
 async def patch(rt: Runtime, merchant_id: str, data: MerchantPatch, actor: Actor) -> MerchantOut:

@@ -74,6 +74,11 @@ class QualificationHooks:
         return await credit.ranking(self.rt, products)
 
     @hookimpl
+    async def bazaar_collect_merchant_badges(self, merchant_ids: list[str]) -> dict[str, list[str]]:
+        """``verified``, ``unregistered`` (cn) and ``credit:<grade>`` for the merchants it knows."""
+        return await service.merchant_badges(self.rt, merchant_ids)
+
+    @hookimpl
     async def bazaar_handle_event(self, event: DomainEvent, ctx: HookContext) -> None:
         """Credit facts from order, return, complaint and review events; queue sync; nightly timer."""
         if event.type.startswith("product."):

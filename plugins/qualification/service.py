@@ -419,6 +419,22 @@ def badges(rt: Any, qual: dict[str, Any]) -> list[str]:
     return out
 
 
+async def merchant_badges(rt: Any, merchant_ids: list[str]) -> dict[str, list[str]]:
+    """Badges and credit grade of many merchants in one query (for the core's merchant badges hook)."""
+    marks = ", ".join("{}" for _ in merchant_ids)
+    rows = await rt.db.fetch(
+        f"SELECT * FROM qualification_merchant WHERE merchant_id IN ({marks})", *merchant_ids
+    )
+    out: dict[str, list[str]] = {}
+    for row in rows:
+        found = badges(rt, row)
+        if row["grade"] and row["grade"] != "N":  # N: not rated yet
+            found.append(f"credit:{row['grade']}")
+        if found:
+            out[row["merchant_id"]] = found
+    return out
+
+
 def sanction_out(row: dict[str, Any]) -> SanctionOut:
     return SanctionOut(
         id=row["id"], merchant_id=row["merchant_id"], kind=row["kind"], status=row["status"], reason=row["reason"],

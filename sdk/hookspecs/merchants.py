@@ -21,3 +21,12 @@ def bazaar_merchant_transition_objections(
     ctx: HookContext, merchant: MerchantSnapshot, to_status: str, reason: str | None
 ) -> Objection | str | None:
     """Veto a merchant status change (may be async). Return an objection or ``None``."""
+
+
+@hookspec
+def bazaar_collect_merchant_badges(ctx: HookContext, merchant_ids: list[str]) -> dict[str, list[str]]:
+    """Badges shown with merchants on merchant and product responses (may be async).
+
+    Return ``{merchant_id: ["credit:A", "verified", ...]}`` for the ids you know.
+    Combining rule: per merchant, the union of every plugin's badges, sorted.
+    """

@@ -7,11 +7,11 @@ restricts merchants through it, naming itself).
 from __future__ import annotations
 
 import hashlib
-
-import msgspec
 import secrets
 from datetime import timedelta
 from typing import Any
+
+import msgspec
 
 from bazaar.core.auth.actor import Actor
 from bazaar.core.kernel.ids import new_id

@@ -146,6 +146,21 @@ async def get_for_merchant(rt: Runtime, merchant_id: str, product_id: str) -> Me
     return await _merchant_view(rt, product_id)
 
 
+_ROW_COLUMNS = (
+    "id, name, status, visible, category_id, currency, price_min_minor, price_max_minor, in_stock, created_at, updated_at"
+)
+
+
+def _product_row(r: dict[str, Any]) -> MerchantProductRow:
+    """One line of a back-office product list."""
+    return MerchantProductRow(
+        id=r["id"], name=r["name"], status=r["status"], visible=bool(r["visible"]), category_id=r["category_id"],
+        price_min=Money(amount=r["price_min_minor"], currency=r["currency"]),
+        price_max=Money(amount=r["price_max_minor"], currency=r["currency"]),
+        in_stock=bool(r["in_stock"]), created_at=r["created_at"], updated_at=r["updated_at"],
+    )
+
+
 async def list_for_merchant(
     rt: Runtime, merchant_id: str, *, status: str | None, limit: int, cursor: str | None
 ) -> tuple[list[MerchantProductRow], str | None]:
@@ -159,20 +174,11 @@ async def list_for_merchant(
         where += " AND (created_at < {} OR (created_at = {} AND id < {}))"
         args += [created_at, created_at, last_id]
     rows = await rt.db.fetch(
-        "SELECT id, name, status, visible, category_id, currency, price_min_minor, price_max_minor, in_stock, "
-        f"created_at, updated_at FROM catalogue_product WHERE {where} ORDER BY created_at DESC, id DESC LIMIT {{}}",
+        f"SELECT {_ROW_COLUMNS} FROM catalogue_product WHERE {where} ORDER BY created_at DESC, id DESC LIMIT {{}}",
         *args, limit + 1,
     )
     page = rows[:limit]
-    items = [
-        MerchantProductRow(
-            id=r["id"], name=r["name"], status=r["status"], visible=bool(r["visible"]), category_id=r["category_id"],
-            price_min=Money(amount=r["price_min_minor"], currency=r["currency"]),
-            price_max=Money(amount=r["price_max_minor"], currency=r["currency"]),
-            in_stock=bool(r["in_stock"]), created_at=r["created_at"], updated_at=r["updated_at"],
-        )
-        for r in page
-    ]
+    items = [_product_row(r) for r in page]
     nxt = cursors.encode("merchant_products", page[-1]["created_at"], page[-1]["id"]) if len(rows) > limit else None
     return items, nxt
 
@@ -557,20 +563,11 @@ async def list_for_operator(
         where += " AND (updated_at > {} OR (updated_at = {} AND id > {}))"
         args += [updated_at, updated_at, last_id]
     rows = await rt.db.fetch(
-        "SELECT id, name, status, visible, category_id, currency, price_min_minor, price_max_minor, in_stock, "
-        f"created_at, updated_at FROM catalogue_product WHERE {where} ORDER BY updated_at, id LIMIT {{}}",
+        f"SELECT {_ROW_COLUMNS} FROM catalogue_product WHERE {where} ORDER BY updated_at, id LIMIT {{}}",
         *args, limit + 1,
     )
     page = rows[:limit]
-    items = [
-        MerchantProductRow(
-            id=r["id"], name=r["name"], status=r["status"], visible=bool(r["visible"]), category_id=r["category_id"],
-            price_min=Money(amount=r["price_min_minor"], currency=r["currency"]),
-            price_max=Money(amount=r["price_max_minor"], currency=r["currency"]),
-            in_stock=bool(r["in_stock"]), created_at=r["created_at"], updated_at=r["updated_at"],
-        )
-        for r in page
-    ]
+    items = [_product_row(r) for r in page]
     nxt = cursors.encode("operator_products", page[-1]["updated_at"], page[-1]["id"]) if len(rows) > limit else None
     return items, nxt
 

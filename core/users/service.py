@@ -201,12 +201,7 @@ def _rights(value: Any) -> tuple[str, ...]:
     return tuple(value or ())
 
 
-async def _actor_for_user(rt: Runtime, user_id: str) -> Actor | None:
-    row = await rt.db.fetchrow(
-        "SELECT id, email, is_operator, operator_rights, status FROM core_user WHERE id = {}", user_id
-    )
-    if row is None or row["status"] != "active":
-        return None
+async def _user_actor(rt: Runtime, row: dict[str, Any]) -> Actor:
     return Actor(
         kind="user",
         user_id=row["id"],
@@ -215,6 +210,15 @@ async def _actor_for_user(rt: Runtime, user_id: str) -> Actor | None:
         operator_rights=_rights(row["operator_rights"]),
         merchants=await _memberships(rt, row["id"]),
     )
+
+
+async def _actor_for_user(rt: Runtime, user_id: str) -> Actor | None:
+    row = await rt.db.fetchrow(
+        "SELECT id, email, is_operator, operator_rights, status FROM core_user WHERE id = {}", user_id
+    )
+    if row is None or row["status"] != "active":
+        return None
+    return await _user_actor(rt, row)
 
 
 async def actor_for_credential(rt: Runtime, credential: str) -> Actor | None:
@@ -237,14 +241,7 @@ async def actor_for_credential(rt: Runtime, credential: str) -> Actor | None:
     )
     if row is None:
         return None
-    return Actor(
-        kind="user",
-        user_id=row["id"],
-        email=row["email"],
-        is_operator=bool(row["is_operator"]),
-        operator_rights=_rights(row["operator_rights"]),
-        merchants=await _memberships(rt, row["id"]),
-    )
+    return await _user_actor(rt, row)
 
 
 async def me(rt: Runtime, actor: Actor) -> UserOut:

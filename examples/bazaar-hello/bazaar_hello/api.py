@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Annotated, Any
+from typing import Annotated
 
 import msgspec
+from bazaar.sdk.api import RuntimeDep
 from litestar import get, post
-from litestar.di import NamedDependency
 from litestar.params import PathParameter
 
 from bazaar_hello.timers import REMIND
 
-#: the kernel's runtime (clock, database, timers, events, plugin config), injected as ``rt``
-Runtime = NamedDependency[Any]
 Name = Annotated[str, PathParameter(min_length=1, max_length=100)]
 
 
@@ -32,7 +30,7 @@ PUBLIC = {"auth": "public"}
 
 
 @get("/hello/{name:str}", operation_id="hello_greet", summary="Greet someone", opt=PUBLIC)
-async def greet(name: Name, rt: Runtime) -> Greeting:
+async def greet(name: Name, rt: RuntimeDep) -> Greeting:
     """Answer with the configured greeting."""
     return Greeting(message=f"{rt.plugin_config('hello').greeting}, {name}")
 
@@ -44,7 +42,7 @@ async def greet(name: Name, rt: Runtime) -> Greeting:
     status_code=202,
     opt=PUBLIC,
 )
-async def schedule_reminder(name: Name, rt: Runtime) -> ReminderScheduled:
+async def schedule_reminder(name: Name, rt: RuntimeDep) -> ReminderScheduled:
     """Schedule (or move) the ``hello.remind`` timer for ``name`` and emit an event."""
     due_at = rt.clock.now() + timedelta(minutes=rt.plugin_config("hello").remind_after_minutes)
     async with rt.unit_of_work():

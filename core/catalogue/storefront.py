@@ -114,7 +114,8 @@ async def list_products(
     order = sort or ("relevance" if terms else "newest")
     if order == "relevance" and not terms:
         order = "newest"
-    where, args = ["p.visible = TRUE"], []
+    where: list[str] = ["p.visible = TRUE"]
+    args: list[Any] = []
     if category_id is not None:
         path = (await categories.load(rt, category_id))["path"]
         where.append("p.category_path LIKE {} ESCAPE '\\'")

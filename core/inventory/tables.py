@@ -23,6 +23,6 @@ class StockMovement(Table, tablename="inventory_movement"):
     on_hand_after = Integer(null=True, default=None)
     reserved_after = Integer(null=True, default=None)
     reason = Varchar(length=200, default="")
-    ref = Varchar(length=80, null=True, default=None, index=True)
+    ref = Varchar(length=80, null=True, default=None, index=True)  # type: ignore[assignment]  # (shadows Table.ref; raw SQL only)
     actor_id = Varchar(length=40, null=True, default=None)
     at = Timestamptz()

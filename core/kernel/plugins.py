@@ -146,8 +146,8 @@ class PluginHost:
             context = PluginContext(id=pid, config=configs[pid])
             hooks: Any = plugin.hooks
             if inspect.isclass(hooks):
-                takes_context = len(inspect.signature(hooks).parameters) > 0
-                hooks = hooks(context) if takes_context else hooks()
+                factory: Any = hooks
+                hooks = factory(context) if inspect.signature(factory).parameters else factory()
             self.loaded[pid] = LoadedPlugin(plugin, configs[pid], hooks, context)
             if hooks is not None:
                 try:

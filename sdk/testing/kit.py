@@ -44,7 +44,7 @@ class Kit:
         self.clock = clock
         # the app runs in the test's own event loop (one loop for the pool, app and test)
         self.client = httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app, raise_app_exceptions=False),
+            transport=httpx.ASGITransport(app=app, raise_app_exceptions=False),  # type: ignore[arg-type]
             base_url="http://testserver",
             event_hooks={"response": [self._after_response]},
         )

@@ -68,7 +68,7 @@ async def test_filters_and_sorts(bazaar):
     assert await ids(bazaar, price_min=5001) == [dear["id"]]
     r = await bazaar.client.get("/api/v1/products", params={"merchant_id": other})
     card = r.json()["items"][0]
-    assert card["merchant"] == {"id": other, "name": "Other", "status": "active"}
+    assert card["merchant"] == {"id": other, "name": "Other", "status": "active", "badges": []}
     assert card["price_min"] == {"amount": 3000, "currency": "CNY"} and card["price_max"]["amount"] == 5000
     assert card["image_url"] == "https://img.example.com/p.jpg"
 
@@ -103,7 +103,7 @@ async def test_detail_shows_variants_levels_merchant_and_breadcrumb(bazaar_facto
     body = r.json()
     assert [v["availability"] for v in body["variants"]] == ["out", "low", "in_stock"]
     assert all(v["available"] is None for v in body["variants"])
-    assert body["merchant"] == {"id": mid, "name": "Pots & Pans", "status": "active"}
+    assert body["merchant"] == {"id": mid, "name": "Pots & Pans", "status": "active", "badges": []}
     assert [c["name"] for c in body["categories"]] == ["Home", "Kitchen"]
     problem(await kit.client.get(f"/api/v1/products/{BAD_ID}"), 404, "product_not_found")
     problem(await kit.client.get("/api/v1/products/12345"), 422, "invalid_id")

@@ -35,3 +35,10 @@ def test_not_sequential_within_a_millisecond():
         a, b = new_id("x"), new_id("x")
     assert a[:12] == b[:12], "same time prefix"
     assert a != b, "random tail"
+
+
+def test_ids_from_one_process_strictly_increase_within_a_millisecond():
+    from bazaar.core.kernel.ids import new_id
+
+    made = [new_id("evt") for _ in range(5000)]
+    assert made == sorted(made) and len(set(made)) == len(made)

@@ -1,6 +1,6 @@
 """Opaque, time-ordered public ids (``ord_01JD...``): never sequential integers.
 
-Ids made by one process are strictly increasing (monotonic ULIDs: within one millisecond the
+Ids made by one process within one millisecond are strictly increasing (monotonic ULIDs: the
 random part is incremented), so "ORDER BY at, id" keeps the order in which rows were written
 even when the clock (a test's, or a coarse one) gives them the same time.
 """
@@ -20,8 +20,9 @@ _last = 0
 def _next_value() -> int:
     global _last
     with _lock:
-        value = (time.time_ns() // 1_000_000) << _RANDOM_BITS | int.from_bytes(os.urandom(10), "big")
-        if value <= _last:
+        millis = time.time_ns() // 1_000_000
+        value = millis << _RANDOM_BITS | int.from_bytes(os.urandom(10), "big")
+        if millis == _last >> _RANDOM_BITS and value <= _last:
             value = _last + 1
         _last = value
         return value

@@ -15,6 +15,7 @@ import argparse
 import asyncio
 import os
 import platform
+import signal
 import subprocess
 import sys
 import time
@@ -253,6 +254,8 @@ def main() -> None:
     parser.add_argument("--only", help="run only these parts: reads,flows,ceilings,kernel (comma-separated)")
     args = parser.parse_args()
     args.keep = args.keep or args.reuse
+    # stopped from outside: unwind, so the servers and workers started here are stopped too
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if MAIN_SCALE not in args.scales.split(","):
         parser.error(f"--scales must include {MAIN_SCALE} (the targets are at {MAIN_SCALE})")
     Bench(args).run()

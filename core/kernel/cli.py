@@ -178,10 +178,27 @@ def cmd_plugins(args: argparse.Namespace) -> int:
     for row in rows:
         mark = "on " if row["enabled"] else "off"
         print(f"[{mark}] {row['id']} {row['version']} - {row['summary']}")
-        for key in ("config", "policy"):
-            if key in row:
-                print(f"      {key}: {msgspec.json.encode(row[key]).decode()}")
+        if "config" in row:
+            print(f"      config: {msgspec.json.encode(row['config']).decode()}")
+        if "policy" in row:
+            print(_policy_table(row["policy"]))
     return 0
+
+
+def _policy_table(policy: Any) -> str:
+    """Policy lines (key, value, origin, source) as an aligned table for operators."""
+    lines = msgspec.to_builtins(policy)
+    if isinstance(lines, dict):
+        lines = [{"key": key, **value} for key, value in lines.items()]
+    table = [("key", "value", "origin", "source")] + [
+        (str(line["key"]), msgspec.json.encode(line["value"]).decode()[:60], str(line.get("origin", "")),
+         str(line.get("source", "")))
+        for line in lines
+    ]
+    widths = [max(len(r[i]) for r in table) for i in range(3)]
+    return "\n".join(
+        "      " + "  ".join(cell.ljust(widths[i]) if i < 3 else cell for i, cell in enumerate(r)) for r in table
+    )
 
 
 def cmd_config_check(args: argparse.Namespace) -> int:

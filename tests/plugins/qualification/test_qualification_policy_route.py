@@ -61,7 +61,9 @@ def test_cli_plugins_policy_shows_override_and_sources(tmp_path):
     assert lines["reverify_interval_days"]["origin"] == "preset:eu"
     text = subprocess.run([sys.executable, "-m", "bazaar.core.kernel.cli", "plugins", "--policy"],
                           capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60)
-    assert text.returncode == 0 and '"origin":"override"' in text.stdout and "P2B 4" in text.stdout
+    assert text.returncode == 0
+    row = next(line.split() for line in text.stdout.splitlines() if line.split()[:1] == ["termination_notice_days"])
+    assert row == ["termination_notice_days", "45", "override", "P2B", "4"]
 
 
 def test_bad_override_refuses_to_start(tmp_path):

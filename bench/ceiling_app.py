@@ -1,9 +1,14 @@
 """The framework ceiling: a bare Litestar app answering a fixed JSON body.
 
-Served by ``uvicorn --workers N`` exactly like ``bazaar serve``; nothing below the
+Served exactly like ``bazaar serve``: ``uvicorn.run(..., workers=N)`` with the same
+options and the same TCP_NODELAY fix (``tcp_nodelay_for_workers``); nothing below the
 handler (no database, no guard, no middleware), so its rate is what the HTTP stack
-alone allows on this machine.
+alone allows on this machine. ``python bench/ceiling_app.py --workers 2 --port 8001``.
 """
+
+import argparse
+import sys
+from pathlib import Path
 
 from litestar import Litestar, get
 
@@ -21,3 +26,18 @@ def fixed() -> dict[str, object]:
 
 
 app = Litestar(route_handlers=[fixed], debug=False)
+
+
+if __name__ == "__main__":
+    import uvicorn
+
+    from bazaar.core.kernel.cli import tcp_nodelay_for_workers
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--port", type=int, default=8001)
+    args = parser.parse_args()
+    sys.path.insert(0, str(Path(__file__).parent))
+    tcp_nodelay_for_workers()
+    uvicorn.run("ceiling_app:app", host="127.0.0.1", port=args.port, workers=args.workers, log_level="warning",
+                access_log=False)

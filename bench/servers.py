@@ -166,9 +166,8 @@ def worker(config: Path, workdir: Path, n: int = 0) -> Proc:
 def ceiling(workdir: Path, workers: int = 2) -> Proc:
     """The framework ceiling: a bare Litestar handler on uvicorn, same worker count."""
     port = free_port()
-    proc = _spawn("ceiling", [str(sys.executable), "-m", "uvicorn", "ceiling_app:app", "--workers", str(workers),
-                              "--port", str(port), "--log-level", "warning", "--no-access-log",
-                              "--app-dir", str(HERE)], workdir, port=port)
+    proc = _spawn("ceiling", [str(sys.executable), str(HERE / "ceiling_app.py"), "--workers", str(workers),
+                              "--port", str(port)], workdir, port=port)
     wait_http(proc, "/")
     _wait_children(proc, workers)
     return proc

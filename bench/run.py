@@ -76,7 +76,7 @@ def machine() -> dict[str, str]:
         "postgresql": pg,
         "python": platform.python_version(),
         "uvicorn": f"{uvicorn.__version__} ({loop}, {http})",
-        "litestar": litestar.__version__,
+        "litestar": ".".join(str(x) for x in tuple(litestar.__version__)[:3]),
         "kernel": platform.release(),
     }
 

@@ -2,8 +2,10 @@
 
 Each request costs at most three SQL statements (a benchmark counts them):
 
-* list: (category filter only) one lookup of the category's path, then **one** query for
-  the page, joined to the merchants; no per-row queries;
+* list: (category filter only) one lookup of the category, then **one** query for the page,
+  joined to the merchants; no per-row queries. A category filter reads the subtree from
+  ``catalogue_product_category`` (one row per ancestor category and visible product, kept by
+  triggers) in index order, so a page costs the same however large the subtree;
 * detail: the product joined to its merchant, its active SKUs, its category breadcrumb.
 
 Pagination is keyset only: the cursor holds the sort key of the last row and the id.
@@ -116,10 +118,13 @@ async def list_products(
         order = "newest"
     where: list[str] = ["p.visible = TRUE"]
     args: list[Any] = []
+    membership = ""
     if category_id is not None:
-        path = (await categories.load(rt, category_id))["path"]
-        where.append("p.category_path LIKE {} ESCAPE '\\'")
-        args.append(categories.subtree_pattern(path))
+        await categories.load(rt, category_id)  # 404 for an unknown category
+        # the subtree through the membership table (kept by triggers): one index range in key order
+        membership = "JOIN catalogue_product_category l ON l.product_id = p.id "
+        where.append("l.category_id = {}")
+        args.append(category_id)
     if merchant_id is not None:
         where.append("p.merchant_id = {}")
         args.append(merchant_id)
@@ -140,7 +145,7 @@ async def list_products(
         join, join_args = search.join, search.join_args
         where.append(search.where)
         args += search.where_args
-    sql_from = f"FROM catalogue_product p JOIN core_merchant m ON m.id = p.merchant_id {join}"
+    sql_from = f"FROM catalogue_product p {membership}JOIN core_merchant m ON m.id = p.merchant_id {join}"
 
     if order == "relevance":
         assert search is not None
@@ -152,6 +157,10 @@ async def list_products(
         return await _with_badges(rt, ranked), nxt
 
     order_by, after, key_columns, key_types = _ORDERS[order]
+    if membership:  # order and page on the membership row's copy of the keys (its index)
+        for column in ("created_at", "price_min_minor"):
+            order_by, after = order_by.replace(f"p.{column}", f"l.{column}"), after.replace(f"p.{column}", f"l.{column}")
+        order_by, after = order_by.replace("p.id", "l.product_id"), after.replace("p.id", "l.product_id")
     if cursor:
         first, last_id = cursors.decode(cursor, order, key_types)
         where.append(after)

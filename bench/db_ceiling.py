@@ -24,19 +24,21 @@ from pathlib import Path
 import asyncpg
 import msgspec
 
-CATEGORY = "SELECT * FROM catalogue_category WHERE id = $1"
 COLUMNS = (
     "p.id, p.name, p.merchant_id, p.category_id, p.image_urls, p.currency, p.price_min_minor, p.price_max_minor, "
     "p.in_stock, p.created_at, m.name AS merchant_name, m.status AS merchant_status"
 )
+# the same statement the storefront sends for a department page (category membership, newest first)
 PAGE = (
-    f"SELECT {COLUMNS} FROM catalogue_product p JOIN core_merchant m ON m.id = p.merchant_id "
-    "WHERE p.visible = TRUE AND p.category_path LIKE $1 ESCAPE '\\' ORDER BY p.created_at DESC, p.id DESC LIMIT $2"
+    f"SELECT {COLUMNS} FROM catalogue_product p JOIN catalogue_product_category l ON l.product_id = p.id "
+    "JOIN core_merchant m ON m.id = p.merchant_id "
+    "WHERE p.visible = TRUE AND l.category_id = $1 ORDER BY l.created_at DESC, l.product_id DESC LIMIT $2"
 )
 NEXT_PAGE = (
-    f"SELECT {COLUMNS} FROM catalogue_product p JOIN core_merchant m ON m.id = p.merchant_id "
-    "WHERE p.visible = TRUE AND p.category_path LIKE $1 ESCAPE '\\' "
-    "AND (p.created_at < $2 OR (p.created_at = $3 AND p.id < $4)) ORDER BY p.created_at DESC, p.id DESC LIMIT $5"
+    f"SELECT {COLUMNS} FROM catalogue_product p JOIN catalogue_product_category l ON l.product_id = p.id "
+    "JOIN core_merchant m ON m.id = p.merchant_id WHERE p.visible = TRUE AND l.category_id = $1 "
+    "AND (l.created_at < $2 OR (l.created_at = $3 AND l.product_id < $4)) "
+    "ORDER BY l.created_at DESC, l.product_id DESC LIMIT $5"
 )
 PRODUCT = (
     "SELECT p.*, m.name AS merchant_name, m.status AS merchant_status FROM catalogue_product p "
@@ -57,12 +59,10 @@ async def list_visit(pool: asyncpg.Pool, departments: list[str], rng: random.Ran
     while time.perf_counter() < deadline:
         t0 = time.perf_counter_ns()
         async with pool.acquire() as conn:
-            row = await conn.fetchrow(CATEGORY, dept)
-            pattern = row["path"].replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
             if key is None:
-                rows = await conn.fetch(PAGE, pattern, 21)
+                rows = await conn.fetch(PAGE, dept, 21)
             else:
-                rows = await conn.fetch(NEXT_PAGE, pattern, key[0], key[0], key[1], 21)
+                rows = await conn.fetch(NEXT_PAGE, dept, key[0], key[0], key[1], 21)
         latencies.append((time.perf_counter_ns() - t0) // 1000)
         if len(rows) <= 20 or rng.random() > 0.8:
             break

@@ -2,8 +2,9 @@
 
 Each request costs at most three SQL statements (a benchmark counts them):
 
-* list: (category filter only) one lookup of the category, then **one** query for the page,
-  joined to the merchants; no per-row queries. A category filter reads the subtree from
+* list: **one** query for the page, joined to the merchants (plus, only when a category
+  filter finds nothing, one lookup that tells an unknown category, 404, from an empty one);
+  no per-row queries. A category filter reads the subtree from
   ``catalogue_product_category`` (one row per ancestor category and visible product, kept by
   triggers) in index order, so a page costs the same however large the subtree;
 * detail: the product joined to its merchant, its active SKUs, its category breadcrumb.
@@ -120,8 +121,8 @@ async def list_products(
     args: list[Any] = []
     membership = ""
     if category_id is not None:
-        await categories.load(rt, category_id)  # 404 for an unknown category
-        # the subtree through the membership table (kept by triggers): one index range in key order
+        # the subtree through the membership table (kept by triggers): one index range in key order;
+        # an unknown category is told apart from an empty one only when the page is empty
         membership = "JOIN catalogue_product_category l ON l.product_id = p.id "
         where.append("l.category_id = {}")
         args.append(category_id)
@@ -153,6 +154,8 @@ async def list_products(
             f"SELECT {select} {sql_from} WHERE {' AND '.join(where)} ORDER BY score DESC, p.id LIMIT {{}}",
             *select_args, *join_args, *args, RELEVANCE_WINDOW,
         )
+        if not rows and category_id is not None:
+            await categories.load(rt, category_id)  # 404 category_not_found
         ranked, nxt = await _rank(rt, rows, limit, cursor)
         return await _with_badges(rt, ranked), nxt
 
@@ -169,6 +172,8 @@ async def list_products(
         f"SELECT {select} {sql_from} WHERE {' AND '.join(where)} ORDER BY {order_by} LIMIT {{}}",
         *select_args, *join_args, *args, limit + 1,
     )
+    if not rows and category_id is not None:
+        await categories.load(rt, category_id)  # 404 category_not_found
     page = rows[:limit]
     items = [_card(r, float(r["score"]) if search else None) for r in page]
     nxt = None

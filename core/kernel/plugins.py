@@ -84,6 +84,8 @@ class PluginHost:
     provider_owner: dict[tuple[str, str], str] = field(default_factory=dict)
     timers: dict[str, Any] = field(default_factory=dict)
     _impls: dict[str, tuple[_Impl, ...]] = field(default_factory=dict)
+    #: the same implementations in plugin-id order (collect and objections), sorted once at start
+    _by_id: dict[str, tuple[_Impl, ...]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, settings: Settings, *, extra: Iterable[Plugin] = (), discover_installed: bool = True) -> PluginHost:
@@ -243,6 +245,7 @@ class PluginHost:
                 for i in reversed(caller.get_hookimpls())
             ]
             self._impls[name] = tuple(impls)
+            self._by_id[name] = tuple(sorted(impls, key=lambda i: i.plugin))
 
     def _register_providers(self) -> None:
         for impl in self.impls("bazaar_register_providers"):
@@ -296,17 +299,16 @@ class PluginHost:
     async def collect(self, hook: str, **kwargs: Any) -> list[tuple[str, Any]]:
         """Every plugin's answer as ``(plugin id, answer)``, sorted by plugin id."""
         answers = []
-        for impl in self._impls.get(hook, ()):
-            result = await self._acall(impl, hook, kwargs)
+        for impl in self._by_id.get(hook, ()):
+            result = await self._acall(impl, hook, kwargs) if impl.is_async else self._call(impl, hook, kwargs)
             if result is not None:
                 answers.append((impl.plugin, result))
-        answers.sort(key=lambda pair: pair[0])
         return answers
 
     async def objections(self, hook: str, **kwargs: Any) -> None:
         """Ask every plugin (in id order); the first objection raises :class:`PluginVetoed`."""
-        for impl in sorted(self._impls.get(hook, ()), key=lambda i: i.plugin):
-            result = await self._acall(impl, hook, kwargs)
+        for impl in self._by_id.get(hook, ()):
+            result = await self._acall(impl, hook, kwargs) if impl.is_async else self._call(impl, hook, kwargs)
             if result is None:
                 continue
             if isinstance(result, str):

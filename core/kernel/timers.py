@@ -51,29 +51,22 @@ class Timers:
         db = self.rt.db
         key = timer_key(kind, subject)
         body = msgspec.json.encode(payload or {}).decode()
-        async with db.transaction():
-            row = await db.fetchrow(
-                "UPDATE kernel_timer SET due_at = {}, payload = {}, attempts = 0, last_error = NULL "
-                "WHERE key = {} RETURNING id",
-                due_at,
-                body,
-                key,
-            )
-            if row:
-                timer_id = row["id"]
-            else:
-                timer_id = new_id("tmr")
-                await db.execute(
-                    "INSERT INTO kernel_timer (id, kind, subject, key, payload, due_at, status, "
-                    "attempts, created_at) VALUES ({}, {}, {}, {}, {}, {}, 'pending', 0, {})",
-                    timer_id,
-                    kind,
-                    subject,
-                    key,
-                    body,
-                    due_at,
-                    self.rt.clock.now(),
-                )
+        # one statement: insert, or move the pending timer holding this key (no read-then-write race)
+        row = await db.fetchrow(
+            "INSERT INTO kernel_timer (id, kind, subject, key, payload, due_at, status, attempts, created_at) "
+            "VALUES ({}, {}, {}, {}, {}, {}, 'pending', 0, {}) "
+            "ON CONFLICT (key) DO UPDATE SET due_at = excluded.due_at, payload = excluded.payload, "
+            "attempts = 0, last_error = NULL RETURNING id",
+            new_id("tmr"),
+            kind,
+            subject,
+            key,
+            body,
+            due_at,
+            self.rt.clock.now(),
+        )
+        assert row is not None
+        timer_id = row["id"]
         self.rt.db.after_commit(self.rt.worker.kick)
         return timer_id
 

@@ -153,7 +153,8 @@ def test_two_plugins_claiming_one_exclusive_slot_are_refused():
 
 
 def test_distinct_slots_are_fine():
-    build(plugin("pay.one", slots=("payments.custody",)), plugin("ship", slots=("logistics.carrier",)))
+    host = build(plugin("pay.one", slots=("payments.custody",)), plugin("ship", slots=("logistics.carrier",)))
+    assert host.order == ["pay.one", "ship"]
 
 
 def test_duplicate_provider_ids_are_refused_naming_both_plugins():

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextvars
 import os
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -27,6 +27,14 @@ os.environ.setdefault("PICCOLO_CONF", "bazaar.core.kernel.piccolo_conf")
 _after_commit: contextvars.ContextVar[list[Callable[[], Any]] | None] = contextvars.ContextVar(
     "bazaar_after_commit", default=None
 )
+
+
+#: PostgreSQL channel on which commits that schedule timers wake the workers of other processes
+WAKE_CHANNEL = "bazaar_timers"
+
+
+def _notified() -> None:
+    """Marks, among a transaction's after-commit callbacks, that it already notifies the workers."""
 
 
 def make_engine(config: DatabaseConfig) -> Engine:
@@ -139,6 +147,30 @@ class Database:
             _after_commit.reset(token)
         for callback in callbacks:
             callback()
+
+    async def notify_workers(self) -> None:
+        """Wake ``bazaar worker`` processes when this transaction commits (PostgreSQL ``NOTIFY``,
+        once per transaction); workers in this process are woken by :meth:`after_commit`."""
+        if self.is_sqlite:
+            return
+        pending = _after_commit.get()
+        if pending is not None:
+            if _notified in pending:
+                return
+            pending.append(_notified)
+        await self.execute("SELECT pg_notify({}, '')", WAKE_CHANNEL)
+
+    async def listen_for_wakeups(self, callback: Callable[[], Any]) -> Callable[[], Awaitable[None]]:
+        """Call ``callback`` whenever another process notifies the workers; returns ``close``."""
+        import asyncpg
+
+        connection = await asyncpg.connect(self.config.url)
+        await connection.add_listener(WAKE_CHANNEL, lambda *_: callback())
+
+        async def close() -> None:
+            await connection.close()
+
+        return close
 
     @staticmethod
     def after_commit(callback: Callable[[], Any]) -> None:

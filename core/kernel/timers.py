@@ -67,6 +67,7 @@ class Timers:
         )
         assert row is not None
         timer_id = row["id"]
+        await db.notify_workers()
         self.rt.db.after_commit(self.rt.worker.kick)
         return timer_id
 
@@ -105,6 +106,8 @@ class Worker:
         self.id = worker_id or f"{socket.gethostname()}:{os.getpid()}:{new_id('w')[-6:]}"
         self._wake = asyncio.Event()
         self.ran = 0
+        #: rounds of claiming done by run_forever (each after a wake-up or a poll interval)
+        self.rounds = 0
 
     def kick(self) -> None:
         """Wake the loop: something may be due now (called after commits that schedule)."""
@@ -217,19 +220,31 @@ class Worker:
         return total
 
     async def run_forever(self, stop: asyncio.Event) -> None:
-        """Poll until ``stop`` is set; commits that schedule something wake it early."""
+        """Run what is due until ``stop`` is set, then wait: for a commit that schedules something
+        (in this process, or in another one through PostgreSQL ``LISTEN``), or ``poll_seconds``."""
         poll = self.rt.settings.worker.poll_seconds
-        while not stop.is_set():
+        close_listener = None
+        if not self.rt.db.is_sqlite:
             try:
-                await self.run_due(max_rounds=50)
+                close_listener = await self.rt.db.listen_for_wakeups(self.kick)
             except Exception:
-                log.exception("worker %s: claiming failed; retrying", self.id)
-            self._wake.clear()
-            waiter = asyncio.ensure_future(self._wake.wait())
-            stopper = asyncio.ensure_future(stop.wait())
-            await asyncio.wait({waiter, stopper}, timeout=poll, return_when=asyncio.FIRST_COMPLETED)
-            waiter.cancel()
-            stopper.cancel()
+                log.exception("worker %s: cannot LISTEN for wake-ups; polling every %ss", self.id, poll)
+        try:
+            while not stop.is_set():
+                self._wake.clear()  # before claiming: a wake-up during the round is kept
+                try:
+                    await self.run_due(max_rounds=50)
+                except Exception:
+                    log.exception("worker %s: claiming failed; retrying", self.id)
+                self.rounds += 1
+                waiter = asyncio.ensure_future(self._wake.wait())
+                stopper = asyncio.ensure_future(stop.wait())
+                await asyncio.wait({waiter, stopper}, timeout=poll, return_when=asyncio.FIRST_COMPLETED)
+                waiter.cancel()
+                stopper.cancel()
+        finally:
+            if close_listener is not None:
+                await close_listener()
 
 
 class _LeaseLost(Exception):

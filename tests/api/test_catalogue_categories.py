@@ -86,6 +86,8 @@ async def test_depth_is_limited(bazaar):
     r = await bazaar.client.post("/api/v1/admin/categories", headers=op.headers,
                                  json={"name": "Too deep", "slug": "deep", "parent_id": parent})
     problem(r, 422, "category_too_deep")
+    row = await bazaar.runtime.db.fetchrow("SELECT COUNT(*) AS n FROM catalogue_category")
+    assert row["n"] == 8, "the refused category was not written"
 
 
 async def test_only_operators_manage_categories(bazaar):

@@ -86,7 +86,8 @@ async def test_bad_queries_are_refused(bazaar):
         ({"merchant_id": "mch_x"}, "invalid_id"),
         ({"q": "x" * 201}, "validation_failed"),
     ]:
-        problem(await bazaar.client.get("/api/v1/products", params=params), 422, code)
+        body = problem(await bazaar.client.get("/api/v1/products", params=params), 422, code)
+        assert body["errors"], f"{params}: the problem names no field"
     problem(await bazaar.client.get("/api/v1/products", params={"category_id": "cat_01ARZ3NDEKTSV4RRFFQ69G5FAV"}),
             404, "category_not_found")
 

@@ -14,6 +14,8 @@ Example (``examples/bazaar-hello``)::
         routes=(HelloController,),     # Litestar handlers, mounted under /api/v1
         timers={"hello.remind": remind},          # timer kind -> async handler
         subscribes=("order.*",),       # event types handed to bazaar_handle_event
+        events=(HelloGreeted,),        # the typed events it emits (its events.py)
+        commands=(Command("hello", "greet from the shell", configure, run),),
     )
 
 and in the package's ``pyproject.toml``::
@@ -39,6 +41,16 @@ TimerHandler = Callable[..., Awaitable[None]]
 
 
 @dataclass(frozen=True)
+class Command:
+    """A ``bazaar <name>`` sub-command: ``configure(argparse parser)`` then ``run(args) -> exit code``."""
+
+    name: str
+    help: str
+    configure: Callable[[Any], None]
+    run: Callable[[Any], int]
+
+
+@dataclass(frozen=True)
 class Plugin:
     """What a plugin is and what it brings; see the module docstring for an example."""
 
@@ -56,6 +68,8 @@ class Plugin:
     timers: dict[str, TimerHandler] = field(default_factory=dict)
     subscribes: Sequence[str] = ()
     policy: Callable[[Any], dict[str, Any]] | None = None
+    events: Sequence[type] = ()
+    commands: Sequence[Command] = ()
 
     def __post_init__(self) -> None:
         if not self.id or self.id != self.id.strip().lower():

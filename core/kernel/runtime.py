@@ -15,7 +15,7 @@ from piccolo.conf.apps import AppConfig
 from piccolo.table import Table
 
 from bazaar.core.kernel import events as _events
-from bazaar.core.kernel.calendar import Calendar
+from bazaar.sdk.calendar import Calendar
 from bazaar.core.kernel.clock import Clock, SystemClock
 from bazaar.core.kernel.config import Settings
 from bazaar.core.kernel.db import Database

@@ -8,6 +8,7 @@ weekends and holidays, and count make-up working days (weekend days worked in Ch
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -20,6 +21,11 @@ class Calendar:
         self.zone = ZoneInfo(timezone)
         self.holidays = frozenset(holidays)
         self.workdays = frozenset(workdays)
+        days = ",".join(sorted(d.isoformat() for d in self.holidays)) + "|" + ",".join(
+            sorted(d.isoformat() for d in self.workdays)
+        )
+        #: a short fingerprint of zone, holidays and make-up days: store it with a running clock
+        self.version = hashlib.sha256(f"{timezone}|{days}".encode()).hexdigest()[:12]
 
     @classmethod
     def from_config(cls, config: object) -> Calendar:

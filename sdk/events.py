@@ -1,0 +1,341 @@
+"""Domain events: one frozen, tagged msgspec Struct per fact (``bazaar.sdk.events``).
+
+Emit with ``await rt.emit(OrderShipped(order_id=..., ...))`` inside a unit of work: the
+kernel stamps ``id`` and ``occurred_at``, writes the event to the outbox in the same
+transaction and, after commit, hands the *decoded Struct* to every subscribing plugin's
+``bazaar_handle_event(event, ctx)`` and to matching webhooks. Delivery is at least once:
+handlers dedupe by ``event.id``.
+
+Each class's tag is its type (``order.shipped``); ``Plugin.subscribes`` takes type globs
+(``"order.*"``). The core's events are defined here; a plugin defines its own in its
+``events.py`` and lists them on ``Plugin(events=...)``, so ``docs/events.md`` (generated,
+tested current) covers every event with its emitter and subscribers.
+
+**Evolution rule**: events already in the outbox must still decode. Only ever *add*
+fields, and every added field has a default. Never rename, remove or retype a field;
+a new meaning is a new event type.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, ClassVar, Literal
+
+import msgspec
+
+from bazaar.sdk.money import Money
+
+ActorKind = Literal["customer", "merchant", "operator", "service", "system", "plugin"]
+
+
+class By(msgspec.Struct, frozen=True, kw_only=True):
+    """Who caused a change: a person (``kind`` + ``id``), a plugin (``plugin``) or the system."""
+
+    kind: ActorKind
+    id: str | None = None
+    plugin: str | None = None
+
+
+SYSTEM = By(kind="system")
+
+
+class Event(msgspec.Struct, frozen=True, kw_only=True, tag_field="type"):
+    """Base of every domain event. ``id`` and ``occurred_at`` are stamped by the kernel at emit.
+
+    Subclasses set ``tag="<noun>.<verb>"`` and ``subject_field`` (the field naming what the
+    event is about, used as the outbox subject).
+    """
+
+    id: str = ""
+    occurred_at: datetime | None = None
+
+    subject_field: ClassVar[str | None] = None
+
+    @classmethod
+    def event_type(cls) -> str:
+        """The tag, e.g. ``"order.shipped"``."""
+        tag = cls.__struct_config__.tag
+        if not isinstance(tag, str):
+            raise TypeError(f"{cls.__name__} has no tag")
+        return tag
+
+    @property
+    def type(self) -> str:
+        return self.event_type()
+
+    @property
+    def subject(self) -> str | None:
+        return getattr(self, self.subject_field) if self.subject_field else None
+
+
+class UnknownEvent(msgspec.Struct, frozen=True, kw_only=True):
+    """An outbox event whose class is not loaded (its plugin is disabled): raw fields only."""
+
+    id: str
+    type: str
+    occurred_at: datetime | None
+    subject: str | None = None
+    data: dict[str, Any] = {}
+
+
+def event_classes() -> dict[str, type[Event]]:
+    """Every event class defined so far (core and imported plugins), by type."""
+    found: dict[str, type[Event]] = {}
+    stack: list[type[Event]] = list(Event.__subclasses__())
+    while stack:
+        cls = stack.pop()
+        stack.extend(cls.__subclasses__())
+        tag = cls.__struct_config__.tag
+        if isinstance(tag, str) and not cls.__name__.startswith("_"):
+            other = found.get(tag)
+            if other is not None and other is not cls:
+                raise TypeError(f"event type {tag!r} is defined twice: {other.__qualname__}, {cls.__qualname__}")
+            found[tag] = cls
+    return found
+
+
+def decode_event(type: str, data: dict[str, Any], *, id: str, occurred_at: datetime | None,
+                 subject: str | None = None) -> Event | UnknownEvent:
+    """An outbox row back into its typed Struct (unknown fields of newer writers are ignored)."""
+    cls = event_classes().get(type)
+    if cls is None:
+        return UnknownEvent(id=id, type=type, occurred_at=occurred_at, subject=subject, data=data)
+    return msgspec.convert({**data, "type": type, "id": id, "occurred_at": occurred_at}, cls)
+
+
+def event_data(event: Event) -> dict[str, Any]:
+    """The event's own fields (without type, id, occurred_at), as JSON-ready builtins."""
+    data = msgspec.to_builtins(event)
+    for key in ("type", "id", "occurred_at"):
+        data.pop(key, None)
+    return data
+
+
+# --- users ---------------------------------------------------------------------------------
+
+
+class UserRegistered(Event, frozen=True, kw_only=True, tag="user.registered"):
+    """A person created an account."""
+
+    user_id: str
+    subject_field = "user_id"
+
+
+# --- merchants -----------------------------------------------------------------------------
+
+MerchantStatusName = Literal["pending", "active", "restricted", "suspended", "closed"]
+
+
+class MerchantApplied(Event, frozen=True, kw_only=True, tag="merchant.applied"):
+    """A user applied to open a store (status ``pending``)."""
+
+    merchant_id: str
+    owner_id: str
+    subject_field = "merchant_id"
+
+
+class MerchantStatusChanged(Event, frozen=True, kw_only=True, tag="merchant.status_changed"):
+    """A store's status changed (``from_status`` -> ``to_status``), with who and why."""
+
+    merchant_id: str
+    from_status: MerchantStatusName
+    to_status: MerchantStatusName
+    reason: str | None = None
+    by: By = SYSTEM
+    subject_field = "merchant_id"
+
+
+class MerchantStaffInvited(Event, frozen=True, kw_only=True, tag="merchant.staff_invited"):
+    """A store invited a person to its staff."""
+
+    merchant_id: str
+    invitation_id: str
+    email: str
+    subject_field = "merchant_id"
+
+
+# --- catalogue -----------------------------------------------------------------------------
+
+ListingStatusName = Literal["draft", "in_review", "live", "rejected", "delisted"]
+
+
+class ProductCreated(Event, frozen=True, kw_only=True, tag="product.created"):
+    """A merchant created a product (a draft listing)."""
+
+    product_id: str
+    merchant_id: str
+    subject_field = "product_id"
+
+
+class ListingStatusChanged(Event, frozen=True, kw_only=True, tag="product.status_changed"):
+    """A listing moved (``submit``, ``approve``, ``reject``, ``take_down``, ...), with reasons."""
+
+    product_id: str
+    merchant_id: str
+    from_status: ListingStatusName
+    to_status: ListingStatusName
+    event: str
+    reasons: tuple[str, ...] = ()
+    by: By = SYSTEM
+    subject_field = "product_id"
+
+
+class SkuPriceChanged(Event, frozen=True, kw_only=True, tag="sku.price_changed"):
+    """A SKU's price changed (minor units, same currency)."""
+
+    sku_id: str
+    product_id: str
+    from_minor: int
+    to_minor: int
+    by: By = SYSTEM
+    subject_field = "product_id"
+
+
+# --- checkout ------------------------------------------------------------------------------
+
+
+class CheckoutCreated(Event, frozen=True, kw_only=True, tag="checkout.created"):
+    """A checkout was placed: one order per merchant under one payment."""
+
+    checkout_id: str
+    customer_id: str
+    order_ids: tuple[str, ...]
+    total: Money
+    payment_method: str
+    subject_field = "checkout_id"
+
+
+class CheckoutSettled(Event, frozen=True, kw_only=True, tag="checkout.settled"):
+    """A checkout's payment outcome: ``paid``, ``placed`` (pay on delivery), ``expired`` or ``cancelled``."""
+
+    checkout_id: str
+    customer_id: str
+    outcome: Literal["paid", "placed", "expired", "cancelled"]
+    subject_field = "checkout_id"
+
+
+# --- orders --------------------------------------------------------------------------------
+
+OrderStateName = Literal["pending_payment", "paid", "placed", "shipped", "delivered", "completed", "cancelled"]
+CancelReason = Literal[
+    "customer_request",  # the buyer cancelled before shipment
+    "merchant_request",  # the store cancelled (out of stock, cannot serve the address)
+    "operator_action",  # platform staff cancelled
+    "unpaid_timeout",  # the checkout's payment window ran out
+    "late_shipment",  # the buyer cancelled an order not shipped by its ship-by deadline
+    "payment_failed",  # the provider refused or closed the payment
+    "delivery_refused",  # a pay-on-delivery parcel was refused
+    "other",
+]
+
+
+class OrderCreated(Event, frozen=True, kw_only=True, tag="order.created"):
+    """An order was written (state ``pending_payment``)."""
+
+    order_id: str
+    checkout_id: str
+    merchant_id: str
+    customer_id: str
+    total: Money
+    subject_field = "order_id"
+
+
+class _OrderMoved(Event, frozen=True, kw_only=True):
+    order_id: str
+    checkout_id: str
+    merchant_id: str
+    customer_id: str
+    from_state: OrderStateName
+    by: By = SYSTEM
+    reason: str | None = None
+    subject_field = "order_id"
+
+
+class OrderPaid(_OrderMoved, frozen=True, kw_only=True, tag="order.paid"):
+    """The provider confirmed payment; ``paid_at`` starts ship-by clocks."""
+
+    paid_at: datetime
+
+
+class OrderPlaced(_OrderMoved, frozen=True, kw_only=True, tag="order.placed"):
+    """A pay-on-delivery order was accepted without online payment."""
+
+    placed_at: datetime
+
+
+class OrderShipped(_OrderMoved, frozen=True, kw_only=True, tag="order.shipped"):
+    """The order left the merchant (first hand-over). ``on_time`` is ``None`` when no ship-by applied."""
+
+    shipped_at: datetime
+    ship_by: datetime | None = None
+    on_time: bool | None = None
+
+
+class OrderDelivered(_OrderMoved, frozen=True, kw_only=True, tag="order.delivered"):
+    """Every parcel was delivered with a proof that counts (``delivered_at`` starts return windows)."""
+
+    delivered_at: datetime
+    proof: str | None = None
+
+
+class OrderCompleted(_OrderMoved, frozen=True, kw_only=True, tag="order.completed"):
+    """Receipt confirmed by the buyer (``auto`` false) or by the receipt clock (``auto`` true)."""
+
+    completed_at: datetime
+    auto: bool = False
+
+
+class OrderCancelled(_OrderMoved, frozen=True, kw_only=True, tag="order.cancelled"):
+    """The order was cancelled: who (``by``) and why (``cancel_reason``, plus free text ``reason``)."""
+
+    cancel_reason: CancelReason = "other"
+    refunded: Money | None = None
+
+
+class OrderAftersalesOpened(Event, frozen=True, kw_only=True, tag="order.aftersales_opened"):
+    """An after-sales case opened on the order: payments pause auto-confirm and release."""
+
+    order_id: str
+    merchant_id: str
+    plugin: str | None = None
+    case_id: str | None = None
+    subject_field = "order_id"
+
+
+class OrderAftersalesClosed(Event, frozen=True, kw_only=True, tag="order.aftersales_closed"):
+    """The last open after-sales case of the order closed: payments resume."""
+
+    order_id: str
+    merchant_id: str
+    plugin: str | None = None
+    case_id: str | None = None
+    subject_field = "order_id"
+
+
+__all__ = [
+    "SYSTEM",
+    "By",
+    "CheckoutCreated",
+    "CheckoutSettled",
+    "Event",
+    "ListingStatusChanged",
+    "MerchantApplied",
+    "MerchantStaffInvited",
+    "MerchantStatusChanged",
+    "OrderAftersalesClosed",
+    "OrderAftersalesOpened",
+    "OrderCancelled",
+    "OrderCompleted",
+    "OrderCreated",
+    "OrderDelivered",
+    "OrderPaid",
+    "OrderPlaced",
+    "OrderShipped",
+    "ProductCreated",
+    "SkuPriceChanged",
+    "UnknownEvent",
+    "UserRegistered",
+    "decode_event",
+    "event_classes",
+    "event_data",
+]

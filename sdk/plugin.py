@@ -70,6 +70,8 @@ class Plugin:
     policy: Callable[[Any], dict[str, Any]] | None = None
     events: Sequence[type] = ()
     commands: Sequence[Command] = ()
+    #: ``async def demo(rt: PluginRuntime, demo: bazaar.sdk.demo.DemoContext) -> None``, run by ``serve --demo``
+    demo: Callable[..., Awaitable[None]] | None = None
 
     def __post_init__(self) -> None:
         if not self.id or self.id != self.id.strip().lower():

@@ -10,6 +10,8 @@ from typing import Any, ClassVar, Protocol, runtime_checkable
 
 from bazaar.sdk.types import (
     CheckoutSnapshot,
+    CollectedPayment,
+    CompensationRequest,
     HookContext,
     PaymentStart,
     RefundRequest,
@@ -40,19 +42,54 @@ class PaymentProvider(Protocol):
         """An unpaid checkout was cancelled (timeout or by the customer): void the pending payment."""
         ...
 
+    async def compensate(self, ctx: HookContext, request: CompensationRequest) -> RefundResult:
+        """Pay the buyer of ``request.order`` an amount beyond the goods refund (late-shipment
+        compensation, return shipping a ruling put on the merchant, a complaint remedy),
+        charged to ``request.payer`` (``merchant``: from their balance, then debt;
+        ``platform``: from the platform's account). Idempotent by ``request.idempotency_key``."""
+        ...
+
+
+@runtime_checkable
+class CollectionRecorder(Protocol):
+    """Implemented by payment providers that can take money collected outside them (cash on delivery)."""
+
+    async def record_collection(self, ctx: HookContext, collection: CollectedPayment) -> str:
+        """A carrier collected cash for ``collection.order_id`` and remitted it to the licensed
+        provider: enter it in the ledger (then the normal hold / release / payout flow follows).
+        Idempotent by ``collection.idempotency_key``; returns the ledger reference."""
+        ...
+
+
+class FulfilmentProvider(Protocol):
+    """What the logistics plugin offers other plugins (``rt.provider("fulfilment", "logistics")``)."""
+
+    kind: ClassVar[str]  # "fulfilment"
+    id: str
+
+    async def intercept(self, ctx: HookContext, order_id: str, *, reason: str, case_id: str | None = None) -> str:
+        """Ask the carrier to stop every parcel of the order in transit and return it; returns the
+        interception id. The carrier's answer arrives later as ``shipment.intercepted`` /
+        ``shipment.intercept_failed`` events. ``404`` when nothing of the order is in transit."""
+        ...
+
+    async def track_return(self, ctx: HookContext, *, case_id: str, order_id: str, carrier: str, waybill: str) -> str:
+        """Register the buyer's return parcel so its scans arrive as ``return_parcel.status_changed``
+        events (``in_transit``, ``delivered`` = received by the merchant); returns the parcel id."""
+        ...
+
+    async def ship_replacement(self, ctx: HookContext, *, case_id: str, order_id: str,
+                               lines: tuple[tuple[str, int], ...]) -> str:
+        """Open a replacement shipment (exchange) for ``(sku_id, quantity)`` lines; returns its id."""
+        ...
+
 
 class CarrierProvider(Protocol):
+    """A carrier or tracking aggregator (designed by the logistics plugin: waybills, labels,
+    cancel, intercept, tracking subscription, push verification and parsing)."""
+
     kind: ClassVar[str]  # "carrier"
     id: str
-
-
-class StorageProvider(Protocol):
-    kind: ClassVar[str]  # "storage"
-    id: str
-
-    async def put(self, key: str, data: bytes, content_type: str) -> str: ...
-
-    async def get(self, key: str) -> tuple[bytes, str]: ...
 
 
 ProviderLike = Any

@@ -193,3 +193,25 @@ class RefundResult(msgspec.Struct, frozen=True, kw_only=True):
     refund_id: str
     status: Literal["pending", "succeeded", "failed"]
     amount: Money
+
+
+class CompensationRequest(msgspec.Struct, frozen=True, kw_only=True):
+    """Money paid to the buyer beyond the goods refund; ``payer`` bears it."""
+
+    order: OrderSnapshot
+    amount: Money
+    payer: Literal["merchant", "platform"]
+    reason: str
+    idempotency_key: str
+
+
+class CollectedPayment(msgspec.Struct, frozen=True, kw_only=True):
+    """Cash a carrier collected on delivery and remitted to the licensed provider (net of ``fee``)."""
+
+    order_id: str
+    amount: Money
+    fee: Money
+    carrier: str
+    waybill: str
+    collected_at: datetime
+    idempotency_key: str

@@ -163,6 +163,17 @@ class OrderSnapshot(msgspec.Struct, frozen=True, kw_only=True):
     aftersales_open: bool = False
 
 
+class OrderLineSnapshot(msgspec.Struct, frozen=True, kw_only=True):
+    """One line of an order as plugins see it (``orders.order_lines``)."""
+
+    id: str
+    order_id: str
+    product_id: str
+    sku_id: str
+    name: str
+    quantity: int
+
+
 class CheckoutSnapshot(msgspec.Struct, frozen=True, kw_only=True):
     id: str
     customer_id: str

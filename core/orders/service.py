@@ -6,7 +6,7 @@ Facade for plugins (``from bazaar.core.orders import service``):
   — payments mark orders ``pay``, logistics ``deliver``, after-sales ``auto_confirm`` ...
 * ``ship(rt, order_id, *, carrier, tracking_number, actor_id=None, actor_kind="user", plugin=None)``
 * ``set_aftersales_open(rt, order_id, open, *, plugin)``
-* ``order_snapshot(rt, order_id)``
+* ``order_snapshot(rt, order_id)``, ``order_lines(rt, order_id)``
 
 Every transition runs in one unit of work: load the order (``FOR UPDATE`` on PostgreSQL),
 apply the transition table, ask ``bazaar_order_transition_objections`` (a veto changes
@@ -41,7 +41,7 @@ from bazaar.core.privacy.masking import mask_name, mask_phone, mask_text
 from bazaar.core.users.service import cipher
 from bazaar.sdk.errors import BazaarError, FieldProblem, NotFound, ProviderError, ValidationFailed
 from bazaar.sdk.money import Money
-from bazaar.sdk.types import OrderSnapshot, RefundRequest
+from bazaar.sdk.types import OrderLineSnapshot, OrderSnapshot, RefundRequest
 
 log = logging.getLogger("bazaar.orders")
 
@@ -79,6 +79,19 @@ def snapshot(row: dict[str, Any]) -> OrderSnapshot:
 async def order_snapshot(rt: Runtime, order_id: str) -> OrderSnapshot:
     """The current snapshot of an order (``404 order_not_found``)."""
     return snapshot(await _load(rt, order_id))
+
+
+async def order_lines(rt: Runtime, order_id: str) -> list[OrderLineSnapshot]:
+    """The lines of an order (product, SKU, name, quantity), in line order; ``[]`` when unknown."""
+    rows = await rt.db.fetch(
+        "SELECT id, order_id, product_id, sku_id, name, quantity FROM orders_line WHERE order_id = {} ORDER BY id",
+        order_id,
+    )
+    return [
+        OrderLineSnapshot(id=r["id"], order_id=r["order_id"], product_id=r["product_id"], sku_id=r["sku_id"],
+                          name=r["name"], quantity=int(r["quantity"]))
+        for r in rows
+    ]
 
 
 async def stock_lines(rt: Runtime, order_id: str) -> list[tuple[str, int]]:

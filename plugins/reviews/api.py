@@ -50,10 +50,9 @@ from bazaar.plugins.reviews.settings import values
 from bazaar.sdk.api import Actor, Cursor, Limit, Page, check_id, problems
 from bazaar.sdk.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from bazaar.sdk.files import content_disposition
-from bazaar.sdk.runtime import PluginRuntime
 
-#: the kernel's runtime and the caller, injected by name
-Rt = NamedDependency[PluginRuntime]
+#: the kernel's runtime (a ``PluginRuntime``; a Protocol cannot be checked at injection) and the caller
+Rt = NamedDependency[Any]
 Caller = NamedDependency[Actor]
 FileId = Annotated[str, Parameter(min_length=4, max_length=40, pattern=r"^[a-z]{2,4}_[0-9A-Z]{26}$")]
 FileName = Annotated[str, Parameter(min_length=1, max_length=200, description="the photo's file name")]

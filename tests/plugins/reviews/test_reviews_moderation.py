@@ -38,8 +38,8 @@ async def test_a_hidden_review_shows_its_reason_keeps_its_rating_and_the_reviewe
 
     mine = await view(m, review["id"], buyer)
     assert mine["text"] == "Call the owner on 13800138000!"
-    assert mine["allowed_actions"] == ["appeal"]
-    assert [d["name"] for d in mine["deadlines"]] == ["appeal_by"]
+    assert mine["allowed_actions"] == ["appeal", "followup"]
+    assert [d["name"] for d in mine["deadlines"]] == ["appeal_by", "followup_by"]
     assert (await view(m, review["id"], m.owner))["text"] is None
 
     (told,) = await m.rt.db.fetch("SELECT subject, data FROM kernel_outbox WHERE type = 'reviews.hidden'")

@@ -7,22 +7,6 @@ from datetime import timedelta
 import reviews_seed
 from reviews_market import make_market
 
-from bazaar.sdk.events import Event
-from bazaar.sdk.money import Money
-
-
-class _CaseClosed(Event, frozen=True, kw_only=True, tag="aftersales.case_closed"):
-    """The after-sales plugin's closing event, as the cross-plugin contract names its fields."""
-
-    case_id: str
-    order_id: str
-    merchant_id: str
-    outcome: str
-    refunded: Money | None = None
-    auto_accepted: bool = False
-    ruled_against_merchant: bool = False
-    subject_field = "case_id"
-
 
 async def signals(m, kind: str | None = None) -> list[dict]:
     r = await m.c.get("/api/v1/reviews/admin/signals" + (f"?kind={kind}" if kind else ""), headers=m.operator.headers)
@@ -31,10 +15,12 @@ async def signals(m, kind: str | None = None) -> list[dict]:
 
 
 async def refund(m, order_id: str, outcome: str = "refunded") -> None:
-    async with m.rt.unit_of_work():
-        await m.rt.emit(_CaseClosed(case_id=f"case-{order_id}", order_id=order_id, merchant_id=m.merchant_id,
-                                    outcome=outcome, refunded=Money(1999, "CNY") if outcome == "refunded" else None))
-    await m.kit.run_due()
+    """The after-sales plugin's closing event, with the fields the cross-plugin contract names."""
+    await m.kit.emit_untyped("aftersales.case_closed", {
+        "case_id": f"case-{order_id}", "order_id": order_id, "merchant_id": m.merchant_id, "outcome": outcome,
+        "refunded": {"amount": 1999, "currency": "CNY"} if outcome == "refunded" else None,
+        "auto_accepted": False, "ruled_against_merchant": False,
+    }, subject=order_id)
 
 
 async def test_a_burst_of_reviews_on_one_product_raises_one_signal(bazaar_factory):

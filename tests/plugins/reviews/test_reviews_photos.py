@@ -62,7 +62,7 @@ async def test_only_your_own_unused_photos_within_the_limit(bazaar_factory):
     m = await make_market(bazaar_factory, photos={"max_count": 2})
     buyer, other = await m.buyer(), await m.buyer()
     mine = [(await upload(m, buyer, PNG + bytes([i]))).json()["id"] for i in range(3)]
-    theirs = (await upload(m, other, JPEG)).json()["id"]
+    theirs = (await upload(m, other, JPEG, "image/jpeg")).json()["id"]
     order_id = await m.order(buyer, lines=2)
     first, second = await m.lines_of(buyer, order_id)
 

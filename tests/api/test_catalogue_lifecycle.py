@@ -105,7 +105,7 @@ async def test_rejection_carries_every_reason_then_edit_and_resubmit(bazaar_fact
         ("description", "medical claim", "copywriter"),
     ]
     assert view["history"][-1]["to_status"] == "rejected" and len(view["history"][-1]["reasons"]) == 2
-    assert view["allowed_events"] == ["edit", "submit"]
+    assert view["allowed_actions"] == ["edit", "submit"]
     # editing a rejected listing returns it to draft
     r = await kit.client.patch(base, json={"description": "A fine tea", "category_id": None}, headers=owner.headers)
     assert r.json()["status"] == "draft"

@@ -9,9 +9,9 @@ import pytest
 from bazaar.core.orders.states import (
     FINAL,
     HOLDS_STOCK,
+    ORDER,
     TIMESTAMP_COLUMN,
     TRANSITIONS,
-    ORDER,
     OrderEvent,
     OrderState,
 )

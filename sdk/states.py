@@ -37,6 +37,7 @@ caller's role) and ``deadlines`` (:class:`Deadline`: what falls due in this stat
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from enum import StrEnum
@@ -92,8 +93,11 @@ class StateMachine(Generic[S, E]):
         final: Iterable[S] = (),
         initial: S | Iterable[S] | None = None,
         noun: str | None = None,
+        module: str | None = None,
     ) -> None:
         self.name = name
+        #: the module that defined the machine (the docs list built-in machines by it)
+        self.module: str = module or sys._getframe(1).f_globals.get("__name__", "")
         self.states = states
         self.events = events
         self.table: dict[tuple[S, E], S] = dict(table)

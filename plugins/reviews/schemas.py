@@ -10,6 +10,7 @@ from msgspec import Meta
 
 from bazaar.plugins.reviews.config import Ground
 from bazaar.sdk.fields import PublicId, Reason
+from bazaar.sdk.states import Deadline
 
 Tz = Annotated[datetime, Meta(tz=True)]
 Rating = Annotated[int, Meta(ge=1, le=5)]
@@ -71,11 +72,6 @@ class ReinstateCreate(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_
 # --- out -----------------------------------------------------------------------------------
 
 
-class Deadline(msgspec.Struct, frozen=True, kw_only=True):
-    name: str
-    due_at: Tz
-
-
 class PhotoOut(msgspec.Struct, frozen=True, kw_only=True):
     id: str
     url: str
@@ -104,6 +100,7 @@ class FollowupOut(msgspec.Struct, frozen=True, kw_only=True):
     reply: ReplyOut | None = None
     created_at: Tz
     allowed_actions: list[str] = []
+    deadlines: list[Deadline] = []
 
 
 class ReviewOut(msgspec.Struct, frozen=True, kw_only=True):

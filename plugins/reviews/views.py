@@ -15,7 +15,6 @@ import msgspec
 
 from bazaar.plugins.reviews import policy
 from bazaar.plugins.reviews.schemas import (
-    Deadline,
     FollowupOut,
     HiddenOut,
     PhotoOut,
@@ -26,6 +25,7 @@ from bazaar.plugins.reviews.settings import values
 from bazaar.plugins.reviews.states import MODERATION, VISIBLE
 from bazaar.sdk.api import Actor
 from bazaar.sdk.runtime import PluginRuntime
+from bazaar.sdk.states import deadlines
 
 #: the columns of a joined follow-up (``LEFT JOIN reviews_review f``), prefixed ``f_``
 FOLLOWUP_COLUMNS = ("id", "text", "photos", "state", "ground", "hide_reason", "hidden_at", "appeal_by",
@@ -91,6 +91,7 @@ def followup_out(row: dict[str, Any], viewer: Actor | None, now: datetime) -> Fo
         id=row["id"], text=row["text"] if shown else None, photos=_photos(row["photos"]) if shown else [],
         state=row["state"], hidden=_hidden(row), reply=_reply(row), created_at=row["created_at"],
         allowed_actions=_actions(row, roles, now),
+        deadlines=deadlines(appeal_by=row["appeal_by"] if row["state"] == "hidden" else None),
     )
 
 
@@ -104,14 +105,12 @@ def review_out(rt: PluginRuntime, row: dict[str, Any], viewer: Actor | None, *,
     roles = roles_for(viewer, row)
     shown = row["state"] in VISIBLE or bool(roles & {"customer", "operator"})
     actions = _actions(row, roles, now)
-    deadlines: list[Deadline] = []
-    if row["state"] == "hidden" and row["appeal_by"] is not None:
-        deadlines.append(Deadline(name="appeal_by", due_at=row["appeal_by"]))
+    followup_by = None
     if "customer" in roles and followup is None and completed_at is not None:
         due = policy.window_end(rt.calendar, completed_at, values(rt)["followup_days"])
         if policy.open_until(now, due):
             actions = sorted({*actions, "followup"})
-            deadlines.append(Deadline(name="followup_by", due_at=due))
+            followup_by = due
     private = bool(roles)
     return ReviewOut(
         id=row["id"], product_id=row["product_id"], merchant_id=row["merchant_id"],
@@ -121,5 +120,7 @@ def review_out(rt: PluginRuntime, row: dict[str, Any], viewer: Actor | None, *,
         state=row["state"], rating_counts=bool(row["counts"]), hidden=_hidden(row), reply=_reply(row),
         followup=followup_out(followup, viewer, now) if followup else None, created_at=row["created_at"],
         order_id=row["order_id"] if private else None, line_id=row["line_id"] if private else None,
-        allowed_actions=actions, deadlines=deadlines,
+        allowed_actions=actions,
+        deadlines=deadlines(appeal_by=row["appeal_by"] if row["state"] == "hidden" else None,
+                            followup_by=followup_by),
     )

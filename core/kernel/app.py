@@ -8,6 +8,7 @@ import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
+import msgspec
 from litestar import Litestar, Router, get
 from litestar.datastructures import State
 from litestar.di import Provide
@@ -16,6 +17,7 @@ from litestar.openapi.plugins import ScalarRenderPlugin
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from bazaar.core import KERNEL_VERSION
+from bazaar.core.kernel.bodies import StrictRequest, query_nul_fields
 from bazaar.core.kernel.clock import Clock
 from bazaar.core.kernel.config import Settings, load_settings
 from bazaar.core.kernel.ids import new_id
@@ -42,6 +44,10 @@ def request_id_middleware(app: ASGIApp) -> ASGIApp:
                 break
         rid = rid or new_id("req")
         token = request_id_var.set(rid)
+        if bad := query_nul_fields(scope.get("query_string", b"")):
+            await _refuse(send, rid, bad)
+            request_id_var.reset(token)
+            return
 
         async def send_with_id(message: Any) -> None:
             if message["type"] == "http.response.start":
@@ -55,6 +61,20 @@ def request_id_middleware(app: ASGIApp) -> ASGIApp:
             request_id_var.reset(token)
 
     return middleware
+
+
+async def _refuse(send: Send, rid: str, bad: list[Any]) -> None:
+    """Answer ``422`` before routing (a NUL in the query string reaches no handler)."""
+    body = {
+        "type": "https://bazaar.dev/problems/validation_failed", "title": "Invalid input", "status": 422,
+        "code": "validation_failed", "detail": "; ".join(f"{p.field}: {p.reason}" for p in bad),
+        "errors": [{"field": p.field, "reason": p.reason, "source": "query"} for p in bad],
+    }
+    raw = msgspec.json.encode(body)
+    await send({"type": "http.response.start", "status": 422, "headers": [
+        (b"content-type", b"application/problem+json"), (b"content-length", str(len(raw)).encode()),
+        (b"x-request-id", rid.encode())]})
+    await send({"type": "http.response.body", "body": raw})
 
 
 def provide_runtime(state: State) -> Runtime:
@@ -148,6 +168,7 @@ def create_app(
             "actor": Provide(provide_actor, sync_to_thread=False),
         },
         exception_handlers=EXCEPTION_HANDLERS,
+        request_class=StrictRequest,
         lifespan=[lifespan],
         state=State({"runtime": rt}),
         openapi_config=OpenAPIConfig(

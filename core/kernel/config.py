@@ -68,6 +68,10 @@ class SecurityConfig(_Section, frozen=True, kw_only=True, forbid_unknown_fields=
     login_max_failures: Annotated[int, Meta(ge=1, le=1000)] = 5
     login_window_seconds: Annotated[int, Meta(ge=1, le=86_400)] = 900
     password_min_length: Annotated[int, Meta(ge=8, le=128)] = 10
+    #: zxcvbn score a new password must reach (0 weakest .. 4 strongest)
+    password_min_score: Annotated[int, Meta(ge=0, le=4)] = 3
+    #: password hashes (argon2, ~64 MiB each) computed at once per process; others queue
+    password_hash_concurrency: Annotated[int, Meta(ge=1, le=64)] = 2
     argon2_time_cost: Annotated[int, Meta(ge=1, le=20)] = 3
     argon2_memory_kib: Annotated[int, Meta(ge=64, le=1_048_576)] = 65_536
 

@@ -23,6 +23,7 @@ from bazaar.core.users.schemas import (
 )
 from bazaar.sdk.errors import (
     Conflict,
+    FieldProblem,
     NotFound,
     PermissionDenied,
     TooManyRequests,
@@ -49,8 +50,16 @@ class AuthController(Controller):
 
     @post("/logout", operation_id="logout", status_code=HTTP_204_NO_CONTENT, opt={"auth": "user"})
     async def logout(self, rt: RuntimeDep, request: Request[Any, Any, Any]) -> None:
-        """Revoke the token used for this request."""
-        await service.logout(rt, request.headers["authorization"][7:].strip())
+        """Revoke the bearer token used for this request (an API key is revoked by an operator, not here)."""
+        header = request.headers.get("authorization", "")
+        credential = header[7:].strip() if header[:7].lower() == "bearer " else request.headers.get("x-api-key", "").strip()
+        if credential.startswith(service.API_KEY_PREFIX):
+            raise ValidationFailed(
+                "an API key is not a session: an operator revokes it (DELETE /api/v1/admin/api-keys/{id})",
+                code="not_a_session",
+                errors=[FieldProblem(field="x-api-key", reason="API keys cannot log out")],
+            )
+        await service.logout(rt, credential)
 
 
 class MeController(Controller):

@@ -10,15 +10,16 @@ from typing import Any
 
 import msgspec
 from litestar import Litestar, Router, get
+from litestar.config.cors import CORSConfig
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import ScalarRenderPlugin
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from bazaar.core import KERNEL_VERSION
 from bazaar.core.kernel.bodies import StrictRequest, query_nul_fields
 from bazaar.core.kernel.clock import Clock
+from bazaar.core.kernel.edge import OfflineSwaggerUI, docs_assets_router, security_headers
 from bazaar.core.kernel.config import Settings, load_settings
 from bazaar.core.kernel.ids import new_id
 from bazaar.core.kernel.logging import request_id_var
@@ -52,7 +53,7 @@ def request_id_middleware(app: ASGIApp) -> ASGIApp:
         async def send_with_id(message: Any) -> None:
             if message["type"] == "http.response.start":
                 message.setdefault("headers", [])
-                message["headers"] = [*message["headers"], (b"x-request-id", rid.encode())]
+                message["headers"] = security_headers([*message["headers"], (b"x-request-id", rid.encode())])
             await send(message)
 
         try:
@@ -75,6 +76,19 @@ async def _refuse(send: Send, rid: str, bad: list[Any]) -> None:
         (b"content-type", b"application/problem+json"), (b"content-length", str(len(raw)).encode()),
         (b"x-request-id", rid.encode())]})
     await send({"type": "http.response.body", "body": raw})
+
+
+def _cors(origins: list[str]) -> CORSConfig | None:
+    """CORS for the configured origins only (``server.cors_origins``); none by default."""
+    if not origins:
+        return None
+    return CORSConfig(
+        allow_origins=origins,
+        allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+        allow_headers=["authorization", "content-type", "idempotency-key", "x-api-key", "x-request-id"],
+        expose_headers=["x-request-id", "retry-after", "location"],
+        max_age=600,
+    )
 
 
 def provide_runtime(state: State) -> Runtime:
@@ -160,6 +174,7 @@ def create_app(
         route_handlers=[
             health,
             ready,
+            docs_assets_router(),
             Router(path="/api/v1", route_handlers=core_route_handlers(), guards=[auth_guard]),
             *plugin_routers,
         ],
@@ -167,6 +182,7 @@ def create_app(
             "rt": Provide(provide_runtime, sync_to_thread=False),
             "actor": Provide(provide_actor, sync_to_thread=False),
         },
+        cors_config=_cors(rt.settings.server.cors_origins),
         exception_handlers=EXCEPTION_HANDLERS,
         request_class=StrictRequest,
         lifespan=[lifespan],
@@ -175,7 +191,7 @@ def create_app(
             title="Bazaar",
             version=KERNEL_VERSION,
             path="/schema",
-            render_plugins=[ScalarRenderPlugin()],
+            render_plugins=[OfflineSwaggerUI()],
         ),
         debug=False,
     )

@@ -41,6 +41,8 @@ class ServerConfig(_Section, frozen=True, kw_only=True, forbid_unknown_fields=Tr
     workers: Annotated[int, Meta(ge=1, le=64)] = 1
     embedded_worker: bool = True
     public_url: str | None = None
+    #: origins allowed to call the API from a browser (CORS); empty: no cross-origin access
+    cors_origins: list[str] = []
 
 
 class WorkerConfig(_Section, frozen=True, kw_only=True, forbid_unknown_fields=True):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, delete, get, post
+from litestar.datastructures import CacheControlHeader
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
@@ -32,6 +33,10 @@ from bazaar.sdk.errors import (
 )
 
 
+#: responses that carry a secret (a token, a new API key) are never stored by a cache
+NO_STORE = CacheControlHeader(no_store=True)
+
+
 class AuthController(Controller):
     path = "/auth"
     tags = ["auth"]
@@ -42,7 +47,7 @@ class AuthController(Controller):
         return await service.register(rt, data)
 
     @post("/login", operation_id="login", status_code=200, opt={"auth": "public"},
-          responses=problems(Unauthorized, TooManyRequests))
+          responses=problems(Unauthorized, TooManyRequests), cache_control=NO_STORE)
     async def login(self, rt: RuntimeDep, data: JSONBody[Login], request: Request[Any, Any, Any]) -> TokenOut:
         """Exchange email and password for a bearer token."""
         address = request.client.host if request.client else "unknown"
@@ -96,7 +101,8 @@ class AdminUsersController(Controller):
         )
         return await service.get_user(rt, user_id, reader=actor)
 
-    @post("/api-keys", operation_id="admin_create_api_key", opt={"auth": "operator"}, responses=problems(ValidationFailed))
+    @post("/api-keys", operation_id="admin_create_api_key", opt={"auth": "operator"}, responses=problems(ValidationFailed),
+          cache_control=NO_STORE)
     async def create_api_key(self, rt: RuntimeDep, actor: ActorDep, data: JSONBody[ApiKeyCreate]) -> ApiKeyOut:
         """Issue a scoped API key for a carrier or integration; the key is shown only here."""
         return await service.create_api_key(rt, data, actor)

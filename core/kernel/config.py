@@ -48,7 +48,9 @@ class ServerConfig(_Section, frozen=True, kw_only=True, forbid_unknown_fields=Tr
 class WorkerConfig(_Section, frozen=True, kw_only=True, forbid_unknown_fields=True):
     batch_size: Annotated[int, Meta(ge=1, le=10_000)] = 100
     poll_seconds: Seconds = 1.0
-    lease_seconds: Seconds = 300.0
+    #: how long a claimed timer stays with its worker unless renewed (renewed every third of it while
+    #: the handler runs); a killed worker's timers are taken by another after at most this long
+    lease_seconds: Seconds = 30.0
     max_attempts: Annotated[int, Meta(ge=1, le=100)] = 10
     backoff_base_seconds: Seconds = 5.0
     backoff_max_seconds: Seconds = 3600.0

@@ -18,6 +18,7 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 
 from bazaar.core import KERNEL_VERSION
 from bazaar.core.kernel.bodies import StrictRequest, query_nul_fields
+from bazaar.core.kernel.checks import enforce
 from bazaar.core.kernel.clock import Clock
 from bazaar.core.kernel.edge import OfflineSwaggerUI, docs_assets_router, security_headers
 from bazaar.core.kernel.config import Settings, load_settings
@@ -118,6 +119,9 @@ async def ready(rt: RuntimeDep) -> Any:
         )
     except Exception as exc:  # the database is unreachable: not ready, but answer
         checks.append(ReadinessCheck(name="database", ok=False, detail=type(exc).__name__))
+    for finding in rt.findings():
+        if finding.level == "warning":
+            checks.append(ReadinessCheck(name=f"config:{finding.key}", ok=True, detail=f"WARNING: {finding.message}"))
     for plugin, answer in await rt.plugins.collect("bazaar_collect_readiness_checks", ctx=rt.context()):
         checks += [ReadinessCheck(name=f"{plugin}:{c.name}", ok=c.ok, detail=c.detail) for c in answer]
     checks.sort(key=lambda c: c.name)
@@ -152,6 +156,7 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        enforce(rt.findings())  # errors refuse to start; warnings are logged loudly
         await rt.start()
         stop = asyncio.Event()
         task = asyncio.create_task(rt.worker.run_forever(stop)) if run_worker else None

@@ -151,7 +151,7 @@ def problems(value: Any, tp: Any, path: str = "") -> list[FieldProblem]:
         for name, field in fields.items():
             if name not in value:
                 if field.required:
-                    found.append(FieldProblem(field=_join(path, name), reason="required"))
+                    found.append(FieldProblem(field=_join(path, name), reason="required field missing"))
                 continue
             found += problems(value[name], field.type, _join(path, name))
         return found or [FieldProblem(field=path or "body", reason=_humanize(message, tp, value))]
@@ -186,7 +186,7 @@ def nul_fields(value: Any, path: str = "") -> list[FieldProblem]:
 
 def check_body(value: Any, tp: Any) -> None:
     """Raise ``422 validation_failed`` listing every bad field of ``value`` against ``tp``."""
-    found = nul_fields(value) or problems(value, tp)
+    found = [msgspec.structs.replace(p, source="body") for p in (nul_fields(value) or problems(value, tp))]
     if found:
         detail = "; ".join(f"{p.field}: {p.reason}" for p in found)
         raise ValidationFailed(detail, errors=found)
@@ -215,7 +215,7 @@ def query_nul_fields(query_string: bytes) -> list[FieldProblem]:
         return []
     pairs = parse_qsl(query_string.decode("latin-1"), keep_blank_values=True)
     return [
-        FieldProblem(field=key.replace("\x00", "\\0"), reason="must not contain NUL characters")
+        FieldProblem(field=key.replace("\x00", "\\0"), reason="must not contain NUL characters", source="query")
         for key, value in pairs
         if "\x00" in key or "\x00" in value
     ]

@@ -21,8 +21,7 @@ def is_problem(r, status: int, code: str) -> dict:
 async def test_nul_in_any_text_field_is_422_naming_the_field(bazaar):
     r = await bazaar.client.post(REGISTER, json={"email": "a@example.com", "password": "Good-Pass-123", "name": "A\x00B"})
     body = is_problem(r, 422, "validation_failed")
-    assert body["errors"] == [{"field": "name", "reason": "must not contain NUL characters", "source": "body", "value": None}] or \
-        [e["field"] for e in body["errors"]] == ["name"]
+    assert body["errors"] == [{"field": "name", "reason": "must not contain NUL characters", "source": "body"}]
     r = await bazaar.client.post("/api/v1/auth/login", json={"email": "a\x00@example.com", "password": "x"})
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "email"
 

@@ -98,6 +98,9 @@ class Kit:
         return merchant_id, owner
 
     async def __aenter__(self) -> Kit:
+        from bazaar.core.kernel.checks import enforce
+
+        enforce(self.runtime.findings())  # as a server start does: configuration errors refuse
         await self.runtime.start()
         await self.runtime.migrate()
         return self

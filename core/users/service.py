@@ -161,12 +161,14 @@ async def login(rt: Runtime, data: Login, address: str) -> TokenOut:
     """Check the password and issue a bearer token; throttled per account and per address."""
     sec = rt.settings.security
     email = policy.normalise_email(data.email)
-    keys = (f"email:{email}", f"address:{address}")
-    # the attempt is counted before the password is checked, in one transaction, so parallel
-    # attempts cannot all slip under the limit
+    account, origin = f"email:{email}", f"address:{address}"
+    # the attempt on the account is counted before the password is checked, atomically, so
+    # parallel guesses cannot all slip under the limit; the address counts failures only
+    # (many people may sign in from one address at once)
     async with rt.unit_of_work():
-        attempts = [await _count_attempt(rt, key) for key in keys]
-        throttled = any(policy.throttled(n, sec.login_max_failures) for n in attempts)
+        throttled = policy.throttled(await _count_attempt(rt, account), sec.login_max_failures) or (
+            await _attempts(rt, origin) >= sec.login_max_failures
+        )
         if throttled:
             await _record_attempt(rt, email, address, False)
     if throttled:
@@ -183,9 +185,10 @@ async def login(rt: Runtime, data: Login, address: str) -> TokenOut:
     ok = user is not None and user["status"] == "active" and verified
     async with rt.unit_of_work():
         await _record_attempt(rt, email, address, ok)
-        if ok:
-            for key in keys:
-                await rt.db.execute("DELETE FROM core_login_throttle WHERE key = {}", key)
+        if ok:  # as before: failures count since the last success
+            await rt.db.execute("DELETE FROM core_login_throttle WHERE key IN ({}, {})", account, origin)
+        else:
+            await _count_attempt(rt, origin)
     if not ok or user is None:
         raise Unauthorized("wrong email or password", code="invalid_credentials")
     token = secrets.token_urlsafe(32)
@@ -200,6 +203,13 @@ async def login(rt: Runtime, data: Login, address: str) -> TokenOut:
             now + timedelta(seconds=sec.token_ttl_seconds),
         )
     return TokenOut(access_token=token, expires_in=sec.token_ttl_seconds)
+
+
+async def _attempts(rt: Runtime, key: str) -> int:
+    """Attempts counted for ``key`` in the current window (0 when the window has passed)."""
+    since = int(rt.clock.now().timestamp()) - rt.settings.security.login_window_seconds
+    row = await rt.db.fetchrow("SELECT attempts FROM core_login_throttle WHERE key = {} AND window_start > {}", key, since)
+    return int(row["attempts"]) if row else 0
 
 
 async def _record_attempt(rt: Runtime, email: str, address: str, ok: bool) -> None:

@@ -230,11 +230,11 @@ def cmd_config_check(args: argparse.Namespace) -> int:
     findings = all_findings(settings, {pid: (lp.plugin, lp.config) for pid, lp in host.loaded.items()},
                             getattr(args, "production", False))
     marks = {"error": "FAIL", "warning": "WARN", "manual": "CHECK BY HAND"}
-    for finding in findings:
-        print(f"{marks[finding.level]:13} {finding.key}: {finding.message}")
+    for finding in findings:  # on stderr: stdout stays the effective config as JSON
+        print(f"{marks[finding.level]:13} {finding.key}: {finding.message}", file=sys.stderr)
     errors = sum(f.level == "error" for f in findings)
     print(f"config check: {errors} error(s), {sum(f.level == 'warning' for f in findings)} warning(s)"
-          + (" (production checklist)" if getattr(args, "production", False) else ""))
+          + (" (production checklist)" if getattr(args, "production", False) else ""), file=sys.stderr)
     return 1 if errors else 0
 
 

@@ -42,7 +42,7 @@ async def test_an_allowed_sandbox_is_said_loudly_on_ready(bazaar_factory):
 def test_config_check_refuses_without_an_encryption_key_and_says_how_to_make_one(tmp_path):
     r = bazaar_cli("config", "check", env={"BAZAAR_DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite3"}, cwd=str(tmp_path))
     assert r.returncode == 1, r.stdout + r.stderr
-    assert "security.encryption_keys" in r.stdout and "Fernet.generate_key" in r.stdout
+    assert "security.encryption_keys" in r.stderr and "Fernet.generate_key" in r.stderr
 
 
 def test_config_check_production_lists_each_item(tmp_path):
@@ -57,4 +57,4 @@ def test_config_check_production_lists_each_item(tmp_path):
     assert prod.returncode == 1
     for item in ("FAIL          database.url", "FAIL          server.public_url", "WARN          server.embedded_worker",
                  "CHECK BY HAND backups"):
-        assert item in prod.stdout, prod.stdout
+        assert item in prod.stderr, prod.stderr

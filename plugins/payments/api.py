@@ -62,19 +62,19 @@ class PaymentsController(Controller):
     tags = ["payments"]
 
     @get("/checkouts/{checkout_id:str}", operation_id="payments_checkout_status", opt={"auth": "user"},
-         responses=problems(NotFound, PermissionDenied, ValidationFailed))
+         responses=problems(NotFound, ValidationFailed))
     async def checkout_status(self, rt: RuntimeDep, actor: ActorDep, checkout_id: str) -> PaymentOut:
         """The payment of one of your checkouts, with each order's paid, held, released and refunded."""
         return await views.by_checkout(rt, _id(checkout_id, "checkout_id"), actor)
 
     @get("/orders/{order_id:str}", operation_id="payments_order_status", opt={"auth": "user"},
-         responses=problems(NotFound, PermissionDenied, ValidationFailed))
+         responses=problems(NotFound, ValidationFailed))
     async def order_status(self, rt: RuntimeDep, actor: ActorDep, order_id: str) -> OrderPaymentOut:
         """The payment side of one of your orders, with its receipt deadline."""
         return await views.by_order(rt, _id(order_id, "order_id"), actor)
 
     @post("/orders/{order_id:str}/extend-receipt", operation_id="payments_extend_receipt", status_code=200,
-          opt={"auth": "user"}, responses=problems(NotFound, PermissionDenied, Conflict, ValidationFailed))
+          opt={"auth": "user"}, responses=problems(NotFound, Conflict, ValidationFailed))
     async def extend_receipt(self, rt: RuntimeDep, actor: ActorDep, order_id: str) -> OrderPaymentOut:
         """Extend the receipt window of your order once, near its end (escrow)."""
         oid = _id(order_id, "order_id")

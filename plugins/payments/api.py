@@ -39,7 +39,6 @@ from bazaar.sdk.errors import (
     Conflict,
     FieldProblem,
     NotFound,
-    PermissionDenied,
     ProviderError,
     Unauthorized,
     ValidationFailed,

@@ -20,7 +20,7 @@ from bazaar.plugins.payments.providers.base import (
     decode_detail,
 )
 from bazaar.sdk.api import new_id
-from bazaar.sdk.errors import Conflict, NotFound, ProviderError
+from bazaar.sdk.errors import Conflict, NotFound
 
 PLATFORM_ACCOUNT = "platform"
 

@@ -291,6 +291,10 @@ async def _apply_payment(rt: Any, pid: str, notice: Notice, notification_id: str
         await move(rt, PAYMENT, payment, PaymentEvent.flag_for_review, review_reason=review,
                    received_minor=notice.amount, received_currency=notice.currency, provider_ref=notice.payment_ref)
         log.warning("payments: payment %s needs review (%s)", payment["id"], review)
+        if review == "paid_after_cancel" and rt.plugin_config(pid).late_payment == "refund":
+            await resolve(rt, pid, payment["id"], "refund",
+                          "paid after the checkout was cancelled: refunded automatically", None)
+            return "refunded_late_payment"
         return review
     orders = await rt.db.fetch("SELECT * FROM payments_order WHERE payment_id = {} ORDER BY order_id", payment["id"])
     bps = rules(rt, pid)["commission_bps"]

@@ -194,11 +194,21 @@ class AdminPaymentsController(Controller):
                                     data.note, actor.user_id)
         return await views.payment_out(rt, row, views.OPERATOR)
 
-    @post("/reconciliations", operation_id="payments_admin_reconcile", status_code=201, opt={"auth": "operator"})
+    @get("/instructions/stuck", operation_id="payments_admin_stuck_instructions", opt={"auth": "operator"})
+    async def stuck(self, rt: RuntimeDep) -> dict[str, Any]:
+        """Instructions queued or sent for longer than ``stuck_after_minutes``, oldest first (also an alert on /ready)."""
+        return {"items": await service.stuck_instructions(rt, service.active_plugin(rt)), "next_cursor": None}
+
+    @post("/reconciliations", operation_id="payments_admin_reconcile", status_code=201, opt={"auth": "operator"},
+          responses=problems(ValidationFailed))
     async def reconcile(self, rt: RuntimeDep, data: JSONBody[ReconciliationIn]) -> ReconciliationOut:
         """Compare the provider's statement with the ledger (default: the last 24 hours) and list every mismatch."""
         until = data.period_to or rt.clock.now() + timedelta(seconds=1)
         since = data.period_from or until - timedelta(days=1)
+        if since >= until:
+            raise ValidationFailed("the period ends before it starts", code="payments.period_reversed",
+                                   errors=[FieldProblem(field="period_to", reason="must be after period_from",
+                                                        source="body")])
         report = await reconciliation.run(rt, service.active_plugin(rt), since, until)
         return ReconciliationOut(**report)
 

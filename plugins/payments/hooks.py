@@ -21,6 +21,7 @@ from bazaar.sdk.types import (
     HookContext,
     PaymentMethod,
     PaymentStart,
+    ReadinessCheck,
     RefundRequest,
     RefundResult,
 )
@@ -69,6 +70,17 @@ class PaymentsHooks:
             PaymentMethod(id=method, label=f"Pay online ({method})", provider=self.context.id, kind="online")
             for method in self.context.config.methods
         ]
+
+    @hookimpl
+    async def bazaar_collect_readiness_checks(self, ctx: HookContext) -> list[ReadinessCheck]:
+        """An alert line while instructions are stuck in flight (still ready: money is not lost)."""
+        stuck = await service.stuck_instructions(self.context.runtime, self.context.id, limit=1000)
+        detail = None
+        if stuck:
+            oldest = min(row["created_at"] for row in stuck)
+            detail = (f"ALERT: {len(stuck)} instruction(s) stuck in flight since {oldest.isoformat()}; "
+                      "see GET /api/v1/payments/admin/instructions/stuck")
+        return [ReadinessCheck(name="instructions", ok=True, detail=detail)]
 
     @hookimpl
     def bazaar_select_payment_provider(self, method: str) -> str | None:

@@ -560,3 +560,16 @@ async def resolve(rt: Any, pid: str, payment_id: str, action: str, note: str, ac
                    resolution=f"{action} by {actor_id}: {note}")
         row = await rt.db.fetchrow("SELECT * FROM payments_payment WHERE id = {}", payment_id)
     return row
+
+
+# --- instructions stuck in flight ---------------------------------------------------------
+
+
+async def stuck_instructions(rt: Any, pid: str, limit: int = 100) -> list[dict[str, Any]]:
+    """Instructions queued or sent longer than ``stuck_after_minutes`` ago, oldest first."""
+    since = rt.clock.now() - timedelta(minutes=rt.plugin_config(pid).stuck_after_minutes)
+    return await rt.db.fetch(
+        "SELECT id, kind, status, payment_id, order_id, merchant_id, currency, amount_minor, created_at, sent_at, error "
+        "FROM payments_instruction WHERE status IN ({}, {}) AND created_at < {} ORDER BY created_at, id LIMIT {}",
+        *IN_FLIGHT, since, limit,
+    )

@@ -61,3 +61,33 @@ async def test_someone_elses_payment_looks_like_none(bazaar_factory: Any) -> Non
                 "/api/v1/payments/checkouts/chk_01M8JQ5HDPC8RRW6F7BWZTT7N2"):
         r = await m.c.get(url, headers=stranger.headers)
         assert r.status_code == 404, (url, r.text)
+
+
+async def test_stuck_instructions_are_listed_and_alerted_on_ready(bazaar_factory: Any) -> None:
+    m = await make_market(bazaar_factory)
+    body = await m.paid()
+    order = body["orders"][0]
+
+    async def down(path: str, headers: dict[str, str], payload: bytes) -> int:
+        return 503
+
+    m.rt.services[SENDER] = down  # the refund's confirmation never gets through
+    r = await m.refund(order["id"], 500, "stuck-1")
+    assert r.status_code == 202
+    await m.advance(seconds=1)
+    r = await m.c.get("/api/v1/payments/admin/instructions/stuck", headers=m.operator.headers)
+    assert r.status_code == 200 and r.json()["items"] == []
+    await m.advance(minutes=31)
+    r = await m.c.get("/api/v1/payments/admin/instructions/stuck", headers=m.operator.headers)
+    kinds = [i["kind"] for i in r.json()["items"]]
+    assert "refund" in kinds, r.json()
+    ready = {c["name"]: c for c in (await m.c.get("/ready")).json()["checks"]}
+    assert ready["payments.escrow:instructions"]["detail"].startswith("ALERT: ")
+
+
+async def test_a_reconciliation_with_its_period_reversed_is_422(bazaar_factory: Any) -> None:
+    m = await make_market(bazaar_factory)
+    r = await m.c.post("/api/v1/payments/admin/reconciliations", headers=m.operator.headers,
+                       json={"period_from": "2026-02-01T00:00:00Z", "period_to": "2026-01-01T00:00:00Z"})
+    assert r.status_code == 422 and r.json()["code"] == "payments.period_reversed"
+    assert r.json()["errors"][0]["field"] == "period_to"

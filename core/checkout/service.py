@@ -40,6 +40,7 @@ from bazaar.sdk.errors import (
     ProviderError,
     ValidationFailed,
 )
+from bazaar.sdk.events import CheckoutCreated, CheckoutOutcome, CheckoutSettled, OrderCreated
 from bazaar.sdk.money import Money
 from bazaar.sdk.timers import Due
 from bazaar.sdk.types import (
@@ -336,12 +337,12 @@ async def _create(rt: Runtime, actor: Actor, data: CheckoutCreate, idempotency_k
         "idempotency_key, created_at) VALUES ({}, {}, 'pending_payment', {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})",
         checkout_id, customer_id, cur, *sums, method.id, provider_id, data.buyer_note, sealed, idempotency_key, now,
     )
-    await rt.events.emit("checkout.created", {"checkout_id": checkout_id, "customer_id": customer_id,
-                                              "orders": [o for o, _, _ in order_rows]}, subject=checkout_id)
+    await rt.emit(CheckoutCreated(checkout_id=checkout_id, customer_id=customer_id,
+                                  order_ids=tuple(o for o, _, _ in order_rows),
+                                  total=Money(amount=sums[3], currency=cur), payment_method=method.id))
     for order_id, merchant_id, totals in order_rows:
-        await rt.events.emit("order.created", {"order_id": order_id, "checkout_id": checkout_id,
-                                               "merchant_id": merchant_id, "customer_id": customer_id,
-                                               "total": msgspec.to_builtins(totals.total)}, subject=order_id)
+        await rt.emit(OrderCreated(order_id=order_id, checkout_id=checkout_id, merchant_id=merchant_id,
+                                   customer_id=customer_id, total=totals.total))
 
     start = await _start_payment(rt, ctx, provider_id, await checkout_snapshot(rt, checkout_id))
     expires_at = start.expires_at or now + timedelta(minutes=cfg.unpaid_timeout_minutes)
@@ -417,19 +418,23 @@ async def checkout_snapshot(rt: Runtime, checkout_id: str) -> CheckoutSnapshot:
     )
 
 
-async def settle(rt: Runtime, checkout_id: str, *, ctx: HookContext, reason: str) -> None:
+async def settle(rt: Runtime, checkout_id: str, *, ctx: HookContext, reason: str, expired: bool = False) -> None:
     """After an order of a pending checkout moved: once none is pending, the checkout is paid,
-    placed or cancelled; a cancelled one has its payment voided at the provider."""
+    placed or cancelled; a cancelled one has its payment voided at the provider.
+
+    Emits ``checkout.settled`` with the outcome (``expired`` when the payment window ran out).
+    """
     row = await _load(rt, checkout_id)
     if row["status"] != "pending_payment":
         return
     rows = await rt.db.fetch("SELECT state, paid_at FROM orders_order WHERE checkout_id = {}", checkout_id)
     if any(r["state"] == "pending_payment" for r in rows):
         return
+    outcome: CheckoutOutcome
     if all(r["state"] == "cancelled" for r in rows):
-        status = "cancelled"
+        status, outcome = "cancelled", "expired" if expired else "cancelled"
     else:
-        status = "paid" if any(r["paid_at"] is not None for r in rows) else "placed"
+        status = outcome = "paid" if any(r["paid_at"] is not None for r in rows) else "placed"
     await rt.db.execute("UPDATE checkout_checkout SET status = {} WHERE id = {}", status, checkout_id)
     timer = await rt.timers.get(EXPIRE_TIMER, checkout_id)
     if timer is not None and _aware(timer["due_at"]) > rt.clock.now():
@@ -437,8 +442,7 @@ async def settle(rt: Runtime, checkout_id: str, *, ctx: HookContext, reason: str
     if status == "cancelled" and row["payment_provider"] and row["payment_id"]:
         provider = rt.plugins.provider("payment", row["payment_provider"])
         await provider.cancel_payment(ctx, await checkout_snapshot(rt, checkout_id), reason)
-    await rt.events.emit(f"checkout.{status}", {"checkout_id": checkout_id, "customer_id": row["customer_id"]},
-                         subject=checkout_id)
+    await rt.emit(CheckoutSettled(checkout_id=checkout_id, customer_id=row["customer_id"], outcome=outcome))
 
 
 def _aware(value: Any) -> datetime:
@@ -454,7 +458,8 @@ async def expire(rt: Runtime, due: Due) -> None:
         "SELECT id FROM orders_order WHERE checkout_id = {} AND state = 'pending_payment' ORDER BY id", due.subject
     )
     for r in rows:
-        await orders.transition(rt, r["id"], "expire", actor_kind="system", reason="payment not received in time")
+        await orders.transition(rt, r["id"], "expire", actor_kind="system", reason="payment not received in time",
+                                cancel_reason="unpaid_timeout")
 
 
 async def _load(rt: Runtime, checkout_id: str) -> dict[str, Any]:

@@ -2,17 +2,18 @@
 
 Facade for plugins (``from bazaar.core.orders import service``):
 
-* ``transition(rt, order_id, event, *, actor_id=None, actor_kind="user", plugin=None, reason=None)``
-  — payments mark orders ``pay``, logistics ``deliver``, after-sales ``auto_confirm`` ...
-* ``ship(rt, order_id, *, carrier, tracking_number, actor_id=None, actor_kind="user", plugin=None)``
-* ``set_aftersales_open(rt, order_id, open, *, plugin)``
+* ``transition(rt, order_id, event, *, actor_id=None, actor_kind="user", plugin=None, reason=None,
+  cancel_reason=None, proof=None)`` — payments mark orders ``pay``, logistics ``deliver``
+  (with ``proof``), after-sales ``auto_confirm``; a ``cancel`` says why (``cancel_reason``)
+* ``ship(rt, order_id, *, carrier, tracking_number, actor_id=None, actor_kind="user", plugin=None, ship_by=None)``
+* ``set_aftersales_open(rt, order_id, open, *, plugin, case_id=None)``
 * ``order_snapshot(rt, order_id)``
 
 Every transition runs in one unit of work: load the order (``FOR UPDATE`` on PostgreSQL),
 apply the transition table, ask ``bazaar_order_transition_objections`` (a veto changes
 nothing), run the side effects (release or commit stock, refund a paid order through its
-payment provider), write the state, its timestamp and a history row, and emit
-``order.<to_state>`` to the outbox.
+payment provider), write the state, its timestamp and a history row, and emit the typed
+event of the new state (``OrderPaid``, ``OrderShipped``, ``OrderCancelled`` ...) to the outbox.
 """
 
 from __future__ import annotations
@@ -40,12 +41,33 @@ from bazaar.core.orders.schemas import (
 from bazaar.core.privacy.masking import mask_name, mask_phone, mask_text
 from bazaar.core.users.service import cipher
 from bazaar.sdk.errors import BazaarError, FieldProblem, NotFound, ProviderError, ValidationFailed
+from bazaar.sdk.events import ActorKind as ByKind
+from bazaar.sdk.events import (
+    By,
+    CancelReason,
+    Event,
+    OrderAftersalesClosed,
+    OrderAftersalesOpened,
+    OrderCancelled,
+    OrderCompleted,
+    OrderDelivered,
+    OrderPaid,
+    OrderPlaced,
+    OrderShipped,
+)
 from bazaar.sdk.money import Money
 from bazaar.sdk.types import OrderSnapshot, RefundRequest
 
 log = logging.getLogger("bazaar.orders")
 
 ActorKind = Literal["user", "merchant", "operator", "plugin", "system"]
+ShippingMethod = Literal["express", "postal", "virtual"]
+#: how an order's ``actor_kind`` reads in an event's ``by``
+BY_KIND: dict[str, ByKind] = {"user": "customer", "merchant": "merchant", "operator": "operator", "plugin": "plugin",
+                              "system": "system"}
+#: why an order was cancelled when the caller did not say, by who cancelled
+CANCEL_REASON_OF: dict[str, CancelReason] = {"user": "customer_request", "merchant": "merchant_request",
+                                             "operator": "operator_action"}
 #: who reads an order: decides how much of the shipping address is shown
 Audience = Literal["customer", "merchant", "operator"]
 
@@ -101,13 +123,20 @@ async def transition(
     actor_kind: ActorKind = "user",
     plugin: str | None = None,
     reason: str | None = None,
+    cancel_reason: CancelReason | None = None,
+    proof: str | None = None,
 ) -> OrderSnapshot:
     """Apply ``event`` to an order: the one way orders change state (see the module doc).
 
-    ``409 invalid_transition`` (with ``from`` and ``event``) when the table refuses it,
-    ``409 plugin_vetoed`` when a plugin objects; in both cases nothing changes.
+    A cancellation says why in ``cancel_reason`` (default from the event and actor: ``expire``
+    is ``unpaid_timeout``, a customer's ``customer_request``, a merchant's
+    ``merchant_request``, an operator's ``operator_action``, else ``other``); ``deliver``
+    may name its ``proof``. ``409 invalid_transition`` (with ``from`` and ``event``) when
+    the table refuses it, ``409 plugin_vetoed`` when a plugin objects; in both cases
+    nothing changes.
     """
-    return await _apply(rt, order_id, event, actor_id=actor_id, actor_kind=actor_kind, plugin=plugin, reason=reason)
+    return await _apply(rt, order_id, event, actor_id=actor_id, actor_kind=actor_kind, plugin=plugin, reason=reason,
+                        cancel_reason=cancel_reason, proof=proof)
 
 
 async def ship(
@@ -119,8 +148,15 @@ async def ship(
     actor_id: str | None = None,
     actor_kind: ActorKind = "user",
     plugin: str | None = None,
+    ship_by: datetime | None = None,
+    shipping_method: ShippingMethod | None = None,
 ) -> OrderSnapshot:
-    """Ship an order: commit its stock and record carrier and tracking number."""
+    """Ship an order: commit its stock and record carrier and tracking number.
+
+    A logistics plugin passes its ``ship_by`` deadline (``order.shipped`` then says whether it
+    was ``on_time``) and the ``shipping_method`` (``express``, ``postal``, ``virtual``), which
+    picks the receipt window.
+    """
     return await _apply(
         rt,
         order_id,
@@ -130,6 +166,7 @@ async def ship(
         plugin=plugin,
         reason=None,
         extra={"carrier": carrier, "tracking_number": tracking_number},
+        shipment={"ship_by": ship_by, "shipping_method": shipping_method},
     )
 
 
@@ -143,6 +180,9 @@ async def _apply(
     plugin: str | None,
     reason: str | None,
     extra: dict[str, Any] | None = None,
+    cancel_reason: CancelReason | None = None,
+    proof: str | None = None,
+    shipment: dict[str, Any] | None = None,
 ) -> OrderSnapshot:
     async with rt.unit_of_work():
         row = await _load(rt, order_id, for_update=True)
@@ -157,38 +197,48 @@ async def _apply(
         if target in states.TIMESTAMP_COLUMN:
             changes[states.TIMESTAMP_COLUMN[target]] = now
         lines = await stock_lines(rt, order_id)
+        refunded: Money | None = None
         if target == states.OrderState.cancelled:
             changes["cancel_reason"] = reason
             await inventory.release(
                 rt, lines, ref=order_id, actor_id=actor_id, reason="payment_timeout" if event == "expire" else "order_cancelled"
             )
             if before.state in states.PAID:
-                changes["refunded_minor"] = row["refunded_minor"] + await _refund_all(rt, row, before, reason, ctx)
+                refunded = Money(amount=await _refund_all(rt, row, before, reason, ctx), currency=row["currency"])
+                changes["refunded_minor"] = row["refunded_minor"] + refunded.amount
         elif target == states.OrderState.shipped:
             await inventory.commit(rt, lines, ref=order_id, actor_id=actor_id)
         sets = ", ".join(f"{column} = {{}}" for column in changes)
         await rt.db.execute(f"UPDATE orders_order SET {sets} WHERE id = {{}}", *changes.values(), order_id)
         await _history(rt, order_id, before.state, str(target), str(event), actor_id, actor_kind, plugin, reason)
         after = snapshot(await _load(rt, order_id))
-        await rt.events.emit(
-            f"order.{target}",
-            {
-                "order_id": order_id,
-                "checkout_id": after.checkout_id,
-                "merchant_id": after.merchant_id,
-                "customer_id": after.customer_id,
-                "from": before.state,
-                "to": str(target),
-                "event": str(event),
-                "reason": reason,
-                "plugin": plugin,
-            },
-            subject=order_id,
-        )
+        by = By(kind=BY_KIND.get(actor_kind, "system"), id=actor_id, plugin=plugin)
+        common = {"order_id": order_id, "checkout_id": after.checkout_id, "merchant_id": after.merchant_id,
+                  "customer_id": after.customer_id, "from_state": before.state, "by": by, "reason": reason}
+        moved: Event
+        if target == states.OrderState.paid:
+            moved = OrderPaid(**common, paid_at=now)
+        elif target == states.OrderState.placed:
+            moved = OrderPlaced(**common, placed_at=now)
+        elif target == states.OrderState.shipped:
+            ship_by = (shipment or {}).get("ship_by")
+            moved = OrderShipped(**common, shipped_at=now, ship_by=ship_by, on_time=None if ship_by is None else now <= ship_by,
+                                 carrier=changes.get("carrier"), tracking_number=changes.get("tracking_number"),
+                                 shipping_method=(shipment or {}).get("shipping_method"))
+        elif target == states.OrderState.delivered:
+            moved = OrderDelivered(**common, delivered_at=now, proof=proof)
+        elif target == states.OrderState.completed:
+            moved = OrderCompleted(**common, completed_at=now, auto=event == states.OrderEvent.auto_confirm)
+        else:
+            why = cancel_reason or ("unpaid_timeout" if event == states.OrderEvent.expire
+                                    else CANCEL_REASON_OF.get(actor_kind, "other"))
+            moved = OrderCancelled(**common, cancelled_at=now, cancel_reason=why, refunded=refunded)
+        await rt.emit(moved)
         if before.state == states.OrderState.pending_payment:
             from bazaar.core.checkout.service import settle
 
-            await settle(rt, after.checkout_id, ctx=ctx, reason=reason or str(event))
+            await settle(rt, after.checkout_id, ctx=ctx, reason=reason or str(event),
+                         expired=event == states.OrderEvent.expire)
         return after
 
 
@@ -244,7 +294,9 @@ async def _history(
     )
 
 
-async def set_aftersales_open(rt: Runtime, order_id: str, open: bool, *, plugin: str) -> OrderSnapshot:
+async def set_aftersales_open(
+    rt: Runtime, order_id: str, open: bool, *, plugin: str, case_id: str | None = None
+) -> OrderSnapshot:
     """Raise or clear the order's ``aftersales_open`` flag (the after-sales plugin owns it).
 
     Not a state change: the history gets an ``aftersales_open`` / ``aftersales_close``
@@ -259,11 +311,8 @@ async def set_aftersales_open(rt: Runtime, order_id: str, open: bool, *, plugin:
         )
         event = "aftersales_open" if open else "aftersales_close"
         await _history(rt, order_id, row["state"], row["state"], event, None, "plugin", plugin, None)
-        await rt.events.emit(
-            f"order.aftersales_{'opened' if open else 'closed'}",
-            {"order_id": order_id, "merchant_id": row["merchant_id"], "plugin": plugin},
-            subject=order_id,
-        )
+        flag = OrderAftersalesOpened if open else OrderAftersalesClosed
+        await rt.emit(flag(order_id=order_id, merchant_id=row["merchant_id"], plugin=plugin, case_id=case_id))
         return snapshot(await _load(rt, order_id))
 
 
@@ -281,10 +330,28 @@ async def _owned(rt: Runtime, order_id: str, *, customer_id: str | None = None, 
 
 
 async def cancel_by_customer(rt: Runtime, order_id: str, actor: Actor, reason: str) -> OrderOut:
-    """The customer cancels an order before shipment (a paid order is refunded)."""
+    """The customer cancels an order before shipment (a paid order is refunded): ``customer_request``."""
     await _owned(rt, order_id, customer_id=actor.user_id)
-    await transition(rt, order_id, "cancel", actor_id=actor.user_id, actor_kind="user", reason=reason)
+    await transition(rt, order_id, "cancel", actor_id=actor.user_id, actor_kind="user", reason=reason,
+                     cancel_reason="customer_request")
     return await read(rt, order_id, "customer", actor)
+
+
+async def cancel_by_merchant(rt: Runtime, merchant_id: str, order_id: str, actor: Actor, reason: str) -> OrderOut:
+    """Merchant staff cancel one of their orders before shipment (refunded if paid): ``merchant_request``."""
+    await _owned(rt, order_id, merchant_id=merchant_id)
+    await transition(rt, order_id, "cancel", actor_id=actor.user_id, actor_kind=_staff_kind(actor, merchant_id),
+                     reason=reason, cancel_reason="merchant_request")
+    return await read(rt, order_id, "merchant", actor)
+
+
+async def cancel_by_operator(rt: Runtime, order_id: str, actor: Actor, reason: str,
+                             cancel_reason: CancelReason) -> OrderOut:
+    """Platform staff cancel any order before shipment, saying why (default ``operator_action``)."""
+    await _load(rt, order_id)
+    await transition(rt, order_id, "cancel", actor_id=actor.user_id, actor_kind="operator", reason=reason,
+                     cancel_reason=cancel_reason)
+    return await read(rt, order_id, "operator", actor)
 
 
 async def confirm_receipt(rt: Runtime, order_id: str, actor: Actor) -> OrderOut:
@@ -292,6 +359,11 @@ async def confirm_receipt(rt: Runtime, order_id: str, actor: Actor) -> OrderOut:
     await _owned(rt, order_id, customer_id=actor.user_id)
     await transition(rt, order_id, "confirm_receipt", actor_id=actor.user_id, actor_kind="user")
     return await read(rt, order_id, "customer", actor)
+
+
+def _staff_kind(actor: Actor, merchant_id: str) -> ActorKind:
+    """``merchant`` for the store's staff, ``operator`` for platform staff acting on a merchant route."""
+    return "operator" if actor.is_operator and merchant_id not in actor.merchants else "merchant"
 
 
 async def ship_by_merchant(
@@ -305,7 +377,7 @@ async def ship_by_merchant(
         carrier=carrier.strip(),
         tracking_number=tracking_number,
         actor_id=actor.user_id,
-        actor_kind="operator" if actor.is_operator and merchant_id not in actor.merchants else "merchant",
+        actor_kind=_staff_kind(actor, merchant_id),
     )
     return await read(rt, order_id, "merchant", actor)
 

@@ -14,8 +14,9 @@ from bazaar.plugins.qualification import policy, service, states
 from bazaar.plugins.qualification.errors import ReviewNotFound
 from bazaar.plugins.qualification.schemas import FindingOut, ListingReviewOut
 from bazaar.sdk.api import new_id
+from bazaar.sdk.events import ListingStatusChanged
 from bazaar.sdk.services import catalogue
-from bazaar.sdk.types import DomainEvent, ListingSnapshot, MerchantSnapshot, ReviewFinding
+from bazaar.sdk.types import ListingSnapshot, MerchantSnapshot, ReviewFinding
 
 
 def licence_kinds(listing: ListingSnapshot) -> list[str]:
@@ -137,18 +138,17 @@ async def decide(rt: Any, product_id: str, action: str, reasons: list[str], acto
     return out
 
 
-async def follow(rt: Any, event: DomainEvent) -> None:
+async def follow(rt: Any, event: ListingStatusChanged) -> None:
     """Keep the queue in step when an operator decided a queued listing through the core's admin routes."""
-    if event.data.get("plugin") == service.PLUGIN or not event.subject:
+    if event.by.plugin == service.PLUGIN:
         return
-    target = {"product.live": "approved", "product.rejected": "rejected"}.get(event.type)
+    target = {"approve": "approved", "reject": "rejected"}.get(event.event)
     if target is None:
         return
     row = await rt.db.fetchrow(
         "SELECT * FROM qualification_listing_review WHERE product_id = {} ORDER BY created_at DESC, id DESC LIMIT 1",
-        event.subject,
+        event.product_id,
     )
     if row is None or row["status"] != "queued":
         return
-    reasons = [r.get("reason", "") for r in event.data.get("reasons") or [] if isinstance(r, dict)]
-    await _set(rt, row, target, reasons, event.data.get("actor_id"))
+    await _set(rt, row, target, [r.reason for r in event.reasons], event.by.id)

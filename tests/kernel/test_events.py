@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 from litestar import post
-
 from thing_events import OtherCreated, ThingCreated, emitter
 
 from bazaar.core.kernel.events import DELIVER_TO_PLUGIN

@@ -20,6 +20,7 @@ a new meaning is a new event type.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Annotated, Any, ClassVar, Literal
 
@@ -92,6 +93,24 @@ class UnknownEvent(msgspec.Struct, frozen=True, kw_only=True):
 
 #: what ``bazaar_handle_event`` receives
 AnyEvent = Event | UnknownEvent
+
+
+#: what a tag looks like: ``<noun>.<verb>`` in lower case (``order.shipped``, ``payments.refund_settled``)
+TAG_PATTERN = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
+
+
+def check_event_class(cls: object) -> str | None:
+    """Why ``cls`` cannot be listed on ``Plugin(events=...)``, or ``None`` when it can."""
+    if not (isinstance(cls, type) and issubclass(cls, Event)) or cls is Event:
+        return f"{cls!r} is not a subclass of bazaar.sdk.events.Event"
+    tag = cls.__struct_config__.tag
+    if not isinstance(tag, str) or not TAG_PATTERN.match(tag):
+        return f"{cls.__qualname__} needs tag=\"<noun>.<verb>\" (has {tag!r})"
+    if not (cls.__dict__.get("__doc__") or "").strip():
+        return f"{cls.__qualname__} needs a docstring saying what happened"
+    if cls.subject_field is not None and cls.subject_field not in cls.__struct_fields__:
+        return f"{cls.__qualname__}.subject_field names no field: {cls.subject_field!r}"
+    return None
 
 
 def event_classes() -> dict[str, type[Event]]:
@@ -392,6 +411,7 @@ __all__ = [
     "SkuPriceChanged",
     "UnknownEvent",
     "UserRegistered",
+    "check_event_class",
     "decode_event",
     "event_classes",
     "event_data",

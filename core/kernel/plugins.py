@@ -22,7 +22,7 @@ from bazaar.core import KERNEL_VERSION
 from bazaar.core.kernel.config import Settings, explain
 from bazaar.core.kernel.versions import satisfies
 from bazaar.sdk.errors import BazaarError, ConfigError, PluginError, PluginFailed, PluginVetoed
-from bazaar.sdk.events import Event
+from bazaar.sdk.events import check_event_class
 from bazaar.sdk.hookspecs import PROJECT, hook_kind, spec_modules
 from bazaar.sdk.plugin import Plugin
 from bazaar.sdk.types import Objection
@@ -162,9 +162,9 @@ class PluginHost:
             for kind, handler in plugin.timers.items():
                 self.timers[kind] = handler
             for event_class in plugin.events:
-                if not (isinstance(event_class, type) and issubclass(event_class, Event)
-                        and isinstance(event_class.__struct_config__.tag, str)):
-                    raise PluginError(f"plugin {pid!r}: events lists {event_class!r}, not a tagged bazaar.sdk.events.Event")
+                problem = check_event_class(event_class)
+                if problem:
+                    raise PluginError(f"plugin {pid!r}: events: {problem}")
                 self.event_declarers.setdefault(event_class, []).append(pid)
         self._check_hook_names()
         self._build_dispatch()

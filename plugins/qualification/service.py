@@ -622,9 +622,12 @@ async def decide_licence(rt: Any, licence_id: str, to: str, reason: str | None, 
             "UPDATE qualification_licence SET status = {}, reason = {}, decided_by = {}, decided_at = {} WHERE id = {}",
             to, reason, actor.user_id, rt.clock.now(), licence_id,
         )
-        decided = LicenceApproved if to == "approved" else LicenceRejected
-        await rt.emit(decided(merchant_id=row["merchant_id"], licence_id=licence_id, licence_kind=row["licence_kind"],
-                              reason=reason))
+        fields = {"merchant_id": row["merchant_id"], "licence_id": licence_id, "licence_kind": row["licence_kind"],
+                  "reason": reason}
+        if to == "approved":
+            await rt.emit(LicenceApproved(**fields))
+        else:
+            await rt.emit(LicenceRejected(**fields))
         row = await rt.db.fetchrow("SELECT * FROM qualification_licence WHERE id = {}", licence_id)
     return licence_out(row)  # type: ignore[arg-type]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -211,6 +212,14 @@ class Undeclared(Event, frozen=True, kw_only=True, tag="undeclared.thing"):
     """An event no plugin lists on its ``Plugin(events=...)``."""
 
 
+class Untagged(Event, frozen=True, kw_only=True):
+    """An event class without a tag (msgspec would tag it with its class name)."""
+
+
+class Undocumented(Event, frozen=True, kw_only=True, tag="undocumented.thing"):
+    pass
+
+
 async def test_only_typed_and_declared_events_are_emitted(bazaar_factory):
     kit = await start(bazaar_factory)
     rt = kit.runtime
@@ -227,10 +236,12 @@ def test_a_plugin_listing_something_else_than_an_event_does_not_start():
     from bazaar.core.kernel.config import load_settings
     from bazaar.core.kernel.plugins import PluginHost
 
-    odd = Plugin(id="odd", version="1.0.0", summary="lists a dict", events=(dict,))
     settings = load_settings(environ={}, overrides={"plugins": {"enabled": ["odd"]}})
-    with pytest.raises(PluginError, match="plugin 'odd': events lists <class 'dict'>"):
-        PluginHost.build(settings, extra=[odd], discover_installed=False)
+    for listed, message in ((dict, "<class 'dict'> is not a subclass"), (Untagged, 'Untagged needs tag="<noun>.<verb>"'),
+                            (Undocumented, "Undocumented needs a docstring")):
+        odd = Plugin(id="odd", version="1.0.0", summary="lists something odd", events=(listed,))
+        with pytest.raises(PluginError, match=f"plugin 'odd': events: {re.escape(message)}"):
+            PluginHost.build(settings, extra=[odd], discover_installed=False)
 
 
 async def test_an_event_of_a_type_with_no_class_arrives_as_unknown_event(bazaar_factory):

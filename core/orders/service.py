@@ -213,8 +213,10 @@ async def _apply(
         await _history(rt, order_id, before.state, str(target), str(event), actor_id, actor_kind, plugin, reason)
         after = snapshot(await _load(rt, order_id))
         by = By(kind=BY_KIND.get(actor_kind, "system"), id=actor_id, plugin=plugin)
-        common = {"order_id": order_id, "checkout_id": after.checkout_id, "merchant_id": after.merchant_id,
-                  "customer_id": after.customer_id, "from_state": before.state, "by": by, "reason": reason}
+        common: dict[str, Any] = {
+            "order_id": order_id, "checkout_id": after.checkout_id, "merchant_id": after.merchant_id,
+            "customer_id": after.customer_id, "from_state": before.state, "by": by, "reason": reason,
+        }
         moved: Event
         if target == states.OrderState.paid:
             moved = OrderPaid(**common, paid_at=now)

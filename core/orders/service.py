@@ -30,6 +30,7 @@ from bazaar.core.kernel.http import check_id
 from bazaar.core.kernel.ids import new_id
 from bazaar.core.kernel.runtime import Runtime
 from bazaar.core.orders import states
+from bazaar.core.orders.events import order_event
 from bazaar.core.orders.schemas import (
     Address,
     OrderLineOut,
@@ -41,20 +42,7 @@ from bazaar.core.orders.schemas import (
 from bazaar.core.privacy.masking import mask_name, mask_phone, mask_text
 from bazaar.core.users.service import cipher
 from bazaar.sdk.errors import BazaarError, FieldProblem, NotFound, ProviderError, ValidationFailed
-from bazaar.sdk.events import ActorKind as ByKind
-from bazaar.sdk.events import (
-    By,
-    CancelReason,
-    Event,
-    OrderAftersalesClosed,
-    OrderAftersalesOpened,
-    OrderCancelled,
-    OrderCompleted,
-    OrderDelivered,
-    OrderPaid,
-    OrderPlaced,
-    OrderShipped,
-)
+from bazaar.sdk.events import CancelReason, OrderAftersalesClosed, OrderAftersalesOpened
 from bazaar.sdk.money import Money
 from bazaar.sdk.types import OrderSnapshot, RefundRequest
 
@@ -62,12 +50,7 @@ log = logging.getLogger("bazaar.orders")
 
 ActorKind = Literal["user", "merchant", "operator", "plugin", "system"]
 ShippingMethod = Literal["express", "postal", "virtual"]
-#: how an order's ``actor_kind`` reads in an event's ``by``
-BY_KIND: dict[str, ByKind] = {"user": "customer", "merchant": "merchant", "operator": "operator", "plugin": "plugin",
-                              "system": "system"}
-#: why an order was cancelled when the caller did not say, by who cancelled
-CANCEL_REASON_OF: dict[str, CancelReason] = {"user": "customer_request", "merchant": "merchant_request",
-                                             "operator": "operator_action"}
+
 #: who reads an order: decides how much of the shipping address is shown
 Audience = Literal["customer", "merchant", "operator"]
 
@@ -136,7 +119,7 @@ async def transition(
     nothing changes.
     """
     return await _apply(rt, order_id, event, actor_id=actor_id, actor_kind=actor_kind, plugin=plugin, reason=reason,
-                        cancel_reason=cancel_reason, proof=proof)
+                        details={"cancel_reason": cancel_reason, "proof": proof})
 
 
 async def ship(
@@ -166,7 +149,7 @@ async def ship(
         plugin=plugin,
         reason=None,
         extra={"carrier": carrier, "tracking_number": tracking_number},
-        shipment={"ship_by": ship_by, "shipping_method": shipping_method},
+        details={"ship_by": ship_by, "shipping_method": shipping_method},
     )
 
 
@@ -180,9 +163,7 @@ async def _apply(
     plugin: str | None,
     reason: str | None,
     extra: dict[str, Any] | None = None,
-    cancel_reason: CancelReason | None = None,
-    proof: str | None = None,
-    shipment: dict[str, Any] | None = None,
+    details: dict[str, Any] | None = None,
 ) -> OrderSnapshot:
     async with rt.unit_of_work():
         row = await _load(rt, order_id, for_update=True)
@@ -197,7 +178,7 @@ async def _apply(
         if target in states.TIMESTAMP_COLUMN:
             changes[states.TIMESTAMP_COLUMN[target]] = now
         lines = await stock_lines(rt, order_id)
-        refunded: Money | None = None
+        details = {**(details or {}), **(extra or {})}
         if target == states.OrderState.cancelled:
             changes["cancel_reason"] = reason
             await inventory.release(
@@ -206,36 +187,15 @@ async def _apply(
             if before.state in states.PAID:
                 refunded = Money(amount=await _refund_all(rt, row, before, reason, ctx), currency=row["currency"])
                 changes["refunded_minor"] = row["refunded_minor"] + refunded.amount
+                details["refunded"] = refunded
         elif target == states.OrderState.shipped:
             await inventory.commit(rt, lines, ref=order_id, actor_id=actor_id)
         sets = ", ".join(f"{column} = {{}}" for column in changes)
         await rt.db.execute(f"UPDATE orders_order SET {sets} WHERE id = {{}}", *changes.values(), order_id)
         await _history(rt, order_id, before.state, str(target), str(event), actor_id, actor_kind, plugin, reason)
         after = snapshot(await _load(rt, order_id))
-        by = By(kind=BY_KIND.get(actor_kind, "system"), id=actor_id, plugin=plugin)
-        common: dict[str, Any] = {
-            "order_id": order_id, "checkout_id": after.checkout_id, "merchant_id": after.merchant_id,
-            "customer_id": after.customer_id, "from_state": before.state, "by": by, "reason": reason,
-        }
-        moved: Event
-        if target == states.OrderState.paid:
-            moved = OrderPaid(**common, paid_at=now)
-        elif target == states.OrderState.placed:
-            moved = OrderPlaced(**common, placed_at=now)
-        elif target == states.OrderState.shipped:
-            ship_by = (shipment or {}).get("ship_by")
-            moved = OrderShipped(**common, shipped_at=now, ship_by=ship_by, on_time=None if ship_by is None else now <= ship_by,
-                                 carrier=changes.get("carrier"), tracking_number=changes.get("tracking_number"),
-                                 shipping_method=(shipment or {}).get("shipping_method"))
-        elif target == states.OrderState.delivered:
-            moved = OrderDelivered(**common, delivered_at=now, proof=proof)
-        elif target == states.OrderState.completed:
-            moved = OrderCompleted(**common, completed_at=now, auto=event == states.OrderEvent.auto_confirm)
-        else:
-            why = cancel_reason or ("unpaid_timeout" if event == states.OrderEvent.expire
-                                    else CANCEL_REASON_OF.get(actor_kind, "other"))
-            moved = OrderCancelled(**common, cancelled_at=now, cancel_reason=why, refunded=refunded)
-        await rt.emit(moved)
+        await rt.emit(order_event(target, str(event), before=before, now=now, actor_id=actor_id, actor_kind=actor_kind,
+                                  plugin=plugin, reason=reason, details=details))
         if before.state == states.OrderState.pending_payment:
             from bazaar.core.checkout.service import settle
 

@@ -172,6 +172,7 @@ class UserRegistered(Event, frozen=True, kw_only=True, tag="user.registered"):
 # --- merchants -----------------------------------------------------------------------------
 
 MerchantStatusName = Literal["pending", "active", "restricted", "suspended", "closed"]
+MerchantEventName = Literal["activate", "restrict", "suspend", "restore", "close"]
 
 
 class MerchantApplied(Event, frozen=True, kw_only=True, tag="merchant.applied"):
@@ -190,6 +191,9 @@ class MerchantStatusChanged(Event, frozen=True, kw_only=True, tag="merchant.stat
     to_status: MerchantStatusName
     reason: str | None = None
     by: By = SYSTEM
+    event: Annotated[
+        MerchantEventName | None, Meta(description="the move of the merchant machine (absent in rows written before v1)")
+    ] = None
     subject_field = "merchant_id"
 
 
@@ -205,7 +209,7 @@ class MerchantStaffInvited(Event, frozen=True, kw_only=True, tag="merchant.staff
 # --- catalogue -----------------------------------------------------------------------------
 
 ListingStatusName = Literal["draft", "in_review", "live", "rejected", "delisted"]
-ListingEventName = Literal["submit", "revise", "approve", "reject", "edit", "delist", "take_down"]
+ListingEventName = Literal["submit", "revise", "approve", "reject", "edit", "delist", "take_down", "reinstate"]
 
 
 class ProductCreated(Event, frozen=True, kw_only=True, tag="product.created"):

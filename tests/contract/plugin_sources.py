@@ -121,14 +121,30 @@ def tables_named(sql: str) -> list[str]:
     return found
 
 
-def foreign_tables(source: str, prefixes: set[str]) -> list[tuple[int, str]]:
-    """``(line, table)`` for every table a module's SQL names outside ``prefixes``."""
-    return [
-        (line, table)
-        for line, text in sorted(string_literals(source))
-        for table in tables_named(text)
-        if table == "{" or not any(table.lower().startswith(p) for p in prefixes)
-    ]
+def known_tables() -> set[str]:
+    """Every table of the core's and the plugins' Piccolo apps (found on disk, so a moved registry does not matter)."""
+    modules = [".".join(("bazaar", *path.relative_to(REPO).with_suffix("").parts))
+               for path in sorted((REPO / "core").rglob("piccolo_app.py"))]
+    modules += [p.piccolo_app for pkg in plugin_packages() for p in pkg.plugins if p.piccolo_app]
+    return {table._meta.tablename for module in modules
+            for table in importlib.import_module(module).APP_CONFIG.table_classes}
+
+
+def foreign_tables(source: str, prefixes: set[str], tables: set[str] = frozenset()) -> list[tuple[int, str]]:  # type: ignore[assignment]
+    """``(line, table)`` for every table a module names outside ``prefixes``.
+
+    Tables named in SQL text must carry a prefix. A table name filled in at run time
+    (``f"UPDATE {table} ..."``) is accepted only because every string constant of the
+    module equal to a real table name (``tables``) is checked too: the name it is filled
+    from must be one of the plugin's own.
+    """
+    found = []
+    for line, text in sorted(string_literals(source)):
+        named = tables_named(text)
+        if not named and text in tables:
+            named = [text]
+        found += [(line, t) for t in named if t != "{" and not any(t.lower().startswith(p) for p in prefixes)]
+    return found
 
 
 # --- emitted events ----------------------------------------------------------------------------

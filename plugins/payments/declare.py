@@ -9,6 +9,7 @@ from bazaar.plugins.payments import (
     policy,
 )
 from bazaar.plugins.payments.api import ROUTES
+from bazaar.plugins.payments.config import checks
 from bazaar.plugins.payments.events import EVENTS
 from bazaar.plugins.payments.hooks import SUBSCRIBES, PaymentsHooks
 from bazaar.plugins.payments.providers.sandbox.api import ROUTES as SANDBOX_ROUTES
@@ -34,4 +35,5 @@ def declare(pid: str, other: str, summary: str, config: Any, rules: Any) -> Plug
         subscribes=SUBSCRIBES,
         events=EVENTS,
         policy=lambda cfg: policy.explain(rules, cfg),
+        checks=checks,
     )

@@ -40,6 +40,8 @@ class ShipmentHandedOver(_ShipmentFact, frozen=True, kw_only=True, tag="shipment
     by_scan: bool
     ship_by: datetime | None = None
     on_time: bool | None = None
+    carrier: str | None = None
+    waybills: tuple[str, ...] = ()
 
 
 class ShipmentDelivered(_ShipmentFact, frozen=True, kw_only=True, tag="shipment.delivered"):

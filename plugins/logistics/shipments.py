@@ -259,9 +259,11 @@ async def handed_over(rt: Any, shipment: dict[str, Any], at: datetime, *, by_sca
     due, on_time = (None, None)
     if shipment["case_id"] is None:
         due, on_time = await ship_by.handed_over(rt, shipment["order_id"], at, by_scan=by_scan)
+    waybills = tuple(p["waybill"] for p in await parcels_of(rt, shipment["id"]) if p["waybill"])
     await contract.emit(rt, ShipmentHandedOver(order_id=shipment["order_id"], shipment_id=shipment["id"],
                                                merchant_id=shipment["merchant_id"], handed_over_at=at, by_scan=by_scan,
-                                               ship_by=tracking._utc(due) if due else None, on_time=on_time))
+                                               ship_by=tracking._utc(due) if due else None, on_time=on_time,
+                                               carrier=shipment["carrier"], waybills=waybills))
     if shipment["case_id"] is None:
         order = await contract.order_snapshot(rt, shipment["order_id"])
         if order.state in ("paid", "placed"):

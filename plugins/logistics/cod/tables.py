@@ -25,6 +25,7 @@ class Collection(Table, tablename="logistics_cod_collection"):
     order_id = Varchar(length=40, unique=True)
     merchant_id = Varchar(length=40, index=True)
     customer_id = Varchar(length=40)
+    checkout_id = Varchar(length=40)
     carrier = Varchar(length=20, null=True, default=None)
     waybill = Varchar(length=40, null=True, default=None, index=True)
     expected_minor = BigInt()
@@ -71,6 +72,8 @@ class RemittanceLine(Table, tablename="logistics_cod_line"):
     #: matched | short | over | unexpected | duplicate | refused_but_remitted
     kind = Varchar(length=24, null=True, default=None)
     collection_id = Varchar(length=40, null=True, default=None)
+    #: ``cod.remittance_matched`` emitted for this line (in batches, after the upload)
+    announced = Boolean(default=False)
 
 
 class CodException(Table, tablename="logistics_cod_exception"):

@@ -44,3 +44,61 @@ async def test_split_shipment_of_two_lines_is_delivered_only_after_the_second_pa
     events = tracking["shipments"][0]["parcels"][0]["events"]
     assert [e["status"] for e in events] == ["info_received", "picked_up", "in_transit", "out_for_delivery", "delivered"]
     assert events[0]["local_time"].endswith("+01:00")
+
+
+async def test_a_locker_drop_without_consent_is_not_delivery_but_one_with_consent_is(bazaar_factory: Any) -> None:
+    m = await make_market(bazaar_factory)
+    plain, consented = await m.buy((1, 0)), await m.buy((0, 1))
+    r = await m.c.post(f"/api/v1/logistics/orders/{consented}/consents", json={"kind": "locker"},
+                       headers=m.customer.headers)
+    assert r.status_code == 201, r.text
+    waybills = []
+    for order_id in (plain, consented):
+        shipment = await m.ship(order_id)
+        waybills.append((shipment["id"], (await m.labels(shipment["id"]))["parcels"][0]["waybill_no"]))
+    for _, waybill in waybills:
+        await m.scan(waybill, "pickup", "transit", "locker")
+    first = await m.shipment(waybills[0][0])
+    assert first["state"] == "delivered" and first["proof"] == "locker_without_consent"
+    assert first["counts_as_delivery"] is False
+    assert (await m.order(plain))["state"] == "shipped", "a locker drop without consent is not delivery (cn)"
+    second = await m.shipment(waybills[1][0])
+    assert second["proof"] == "locker_with_consent" and second["counts_as_delivery"] is True
+    assert (await m.order(consented))["state"] == "delivered"
+    # the operator confirms the first by hand after calling the buyer
+    r = await m.c.post(f"/api/v1/logistics/admin/shipments/{waybills[0][0]}/delivery-proofs",
+                       json={"at": m.kit.clock.now().isoformat(), "note": "buyer confirmed by phone"},
+                       headers=m.operator.headers)
+    assert r.status_code == 200 and r.json()["proof"] == "operator_manual", r.text
+    assert (await m.order(plain))["state"] == "delivered"
+
+
+async def test_a_lost_parcel_refunds_the_buyer_first_and_opens_a_carrier_claim(bazaar_factory: Any) -> None:
+    m = await make_market(bazaar_factory)
+    order_id = await m.buy((1, 1))
+    shipment = await m.ship(order_id)
+    waybill = (await m.labels(shipment["id"]))["parcels"][0]["waybill_no"]
+    await m.scan(waybill, "pickup", "transit", "lose")
+    lost = await m.shipment(shipment["id"])
+    assert lost["state"] == "lost"
+    assert [d["name"] for d in lost["deadlines"]] == ["carrier_claim"]
+    r = await m.c.get("/api/v1/logistics/admin/claims", headers=m.operator.headers)
+    [claim] = r.json()
+    total = (await m.order(order_id))["totals"]["total"]["amount"]
+    assert claim["state"] == "open" and claim["amount_minor"] == total and claim["refund_ref"]
+    await m.advance(seconds=1)
+    refunded = await m.rt.db.fetchrow("SELECT COALESCE(SUM(amount_minor), 0) AS n FROM payments_posting "
+                                      "WHERE account = 'refunds' AND order_id = {}", order_id)
+    assert int(refunded["n"]) == total, "the buyer is made whole through the payments plugin"
+    await m.assert_balanced()
+    assert [e["claim_id"] for e in await m.outbox("shipment.lost")] == [claim["id"]]
+    # EXP 28: 7 days on the calendar; then the claim is overdue until the operator records the answer
+    await m.advance(days=8)
+    r = await m.c.get("/api/v1/logistics/admin/claims?state=overdue", headers=m.operator.headers)
+    assert [c["id"] for c in r.json()] == [claim["id"]]
+    r = await m.c.post(f"/api/v1/logistics/admin/claims/{claim['id']}/resolve",
+                       json={"outcome": "settled", "note": "carrier paid the declared value"}, headers=m.operator.headers)
+    assert r.status_code == 200 and r.json()["state"] == "settled"
+    r = await m.c.post(f"/api/v1/logistics/admin/claims/{claim['id']}/resolve",
+                       json={"outcome": "rejected", "note": "again"}, headers=m.operator.headers)
+    assert r.status_code == 409 and r.json()["code"] == "invalid_transition"

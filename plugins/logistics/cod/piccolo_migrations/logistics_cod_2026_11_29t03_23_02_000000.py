@@ -1,6 +1,6 @@
 from bazaar.sdk.services import sql_migration
 
-ID = "2026-11-29T03:13:12:000000"
+ID = "2026-11-29T03:23:02:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "one collection per waybill; remittance lines keyed by (remittance, seq); audit is append-only"
 

@@ -41,8 +41,8 @@ async def seed_logistics(rt: Any, demo: Any) -> None:
     async with rt.unit_of_work():
         await rt.db.execute(
             "INSERT INTO logistics_action (id, subject, action, actor_id, detail, at) VALUES ({}, {}, 'seeded', {}, "
-            "'{}', {})",
-            new_id("lac"), MARKER, demo.operator_id, rt.clock.now(),
+            "{}, {})",
+            new_id("lac"), MARKER, demo.operator_id, "{}", rt.clock.now(),
         )
 
 

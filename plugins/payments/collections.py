@@ -75,7 +75,7 @@ async def _post(rt: Any, pid: str, todo: list[tuple[str, CollectedPayment]]) -> 
             due_days.add(due)
         orders.append([c.order_id, payment_id, checkout, merchant, customer, pid, cur, net,
                        "held" if escrow else "captured", c.collected_at, due, now])
-        entries.append([entry_id, key, pid, "cod_collection", cur, c.order_id, payment_id,
+        entries.append([entry_id, key, pid, "cod", cur, c.order_id, payment_id,
                         f"COD {c.carrier} {c.waybill}, fee {c.fee.amount}", now])
         lines = [ledger.Line("buyer_clearing", customer, -c.amount.amount, c.order_id),
                  ledger.Line("cod_fees", c.carrier, c.fee.amount, c.order_id)]

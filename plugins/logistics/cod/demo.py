@@ -22,5 +22,5 @@ async def seed_cod(rt: Any, demo: Any) -> None:
     async with rt.unit_of_work():
         await rt.db.execute(
             "INSERT INTO logistics_cod_audit (id, exception_id, action, actor_id, note, detail, at) "
-            "VALUES ({}, {}, 'seeded', {}, 'demo data', '{}', {})",
-            new_id("cau"), MARKER, demo.operator_id, rt.clock.now())
+            "VALUES ({}, {}, 'seeded', {}, 'demo data', {}, {})",
+            new_id("cau"), MARKER, demo.operator_id, "{}", rt.clock.now())

@@ -147,9 +147,9 @@ async def upload(rt: Any, body: bytes, content_type: str, *, key: str, carrier: 
             remittance_id = new_id("rmt")
             await rt.db.execute(
                 "INSERT INTO logistics_cod_remittance (id, idempotency_key, request_hash, carrier, currency, format, "
-                "lines, counts, totals, uploaded_by, created_at) VALUES ({}, {}, {}, {}, {}, {}, {}, '{}', '{}', {}, {})",
+                "lines, counts, totals, uploaded_by, created_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})",
                 remittance_id, key, digest, carrier, currency, "json" if "json" in content_type else "csv",
-                len(lines), actor_id, rt.clock.now(),
+                len(lines), "{}", "{}", actor_id, rt.clock.now(),
             )
             await _reconcile(rt, remittance_id, carrier, currency, lines)
     except (asyncpg.UniqueViolationError, sqlite3.IntegrityError):

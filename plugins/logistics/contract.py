@@ -45,7 +45,10 @@ def provider(rt: PluginRuntime, kind: str, provider_id: str) -> Any:
     find = getattr(rt, "provider", None)
     if find is not None:
         return find(kind, provider_id)
-    return rt.plugins.provider(kind, provider_id)  # type: ignore[attr-defined]
+    found = providers(rt, kind).get(provider_id)
+    if found is None:
+        raise LookupError(f"no {kind} provider {provider_id!r} is registered")
+    return found
 
 
 def providers(rt: PluginRuntime, kind: str) -> dict[str, Any]:

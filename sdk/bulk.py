@@ -27,9 +27,35 @@ def _default(value: Any) -> Any:
 _encoder = msgspec.json.Encoder(enc_hook=_default)
 
 
-def encode(rows: Sequence[Sequence[Any]]) -> str:
-    """Rows as the JSON text the parameter carries (times in UTC ISO form)."""
+def encode(rows: Sequence[Sequence[Any]], *, sqlite: bool = True) -> str:
+    """Rows as the JSON text the parameter carries. For SQLite, times become UTC ISO text as
+    Piccolo stores them (``+00:00``); PostgreSQL casts msgspec's RFC 3339 form directly."""
+    if not sqlite:
+        return _encoder.encode(rows).decode()
     return _encoder.encode([[_default(v) if isinstance(v, datetime) else v for v in row] for row in rows]).decode()
+
+
+def new_ids(prefix: str, n: int) -> list[str]:
+    """``n`` fresh ids shaped like ``new_id(prefix)``, made in one go (consecutive values of one
+    time-ordered base: unique, increasing, and cheap for bulk writes)."""
+    from bazaar.core.kernel.ids import _ALPHABET, _next_value
+
+    if n <= 0:
+        return []
+    base = _next_value()
+    # reserve the range so ids made afterwards in this process stay above it
+    import bazaar.core.kernel.ids as ids
+
+    with ids._lock:
+        ids._last = max(ids._last, base + n)
+    out = []
+    for i in range(n):
+        value, chars = base + i, []
+        for _ in range(26):
+            value, r = divmod(value, 32)
+            chars.append(_ALPHABET[r])
+        out.append(f"{prefix}_{''.join(reversed(chars))}")
+    return out
 
 
 def is_sqlite(rt: Any) -> bool:
@@ -50,12 +76,13 @@ def json_rows(sqlite: bool, types: Sequence[str], names: Sequence[str] | None = 
 async def insert_rows(rt: Any, table: str, columns: Sequence[str], types: Sequence[str],
                       rows: Sequence[Sequence[Any]], *, chunk: int = 20_000, suffix: str = "") -> None:
     """``INSERT INTO table (columns) SELECT ...`` in chunks of ``chunk`` rows (``suffix``: e.g. ``ON CONFLICT``)."""
-    select = json_rows(is_sqlite(rt), types, columns)
+    sqlite = is_sqlite(rt)
+    select = json_rows(sqlite, types, columns)
     cols = ", ".join(columns)
     for start in range(0, len(rows), chunk):
         part = rows[start:start + chunk]
         where = " WHERE true" if suffix else ""  # SQLite needs it before ON CONFLICT after a FROM
-        await rt.db.execute(f"INSERT INTO {table} ({cols}) {select}{where} {suffix}", encode(part))
+        await rt.db.execute(f"INSERT INTO {table} ({cols}) {select}{where} {suffix}", encode(part, sqlite=sqlite))
 
 
-__all__ = ["encode", "insert_rows", "is_sqlite", "json_rows"]
+__all__ = ["encode", "insert_rows", "is_sqlite", "json_rows", "new_ids"]

@@ -5,7 +5,8 @@ the logistics.cod plugin reconciles the carrier's remittance file and calls
 ``record_collections`` with each matched line. Here each collection becomes, in one set of
 multi-row statements (a file may have 100,000 lines):
 
-* a ``payments_payment`` (method ``cod``, ``paid``) and a ``payments_order`` for the order;
+* one ``payments_payment`` per batch (method ``cod``, ``paid``: the carrier's remittance) and a
+  ``payments_order`` per collected order;
 * one balanced entry ``cod:<order>``: ``buyer_clearing`` -amount; ``cod_fees`` (owner: the
   carrier) +fee; then, escrow, ``escrow_held`` +net; instant, ``platform_commission`` and
   ``merchant_payable`` (the commission split of the net);
@@ -21,13 +22,13 @@ from datetime import timedelta
 from typing import Any
 
 from bazaar.plugins.payments import ledger, orders_port, policy, service
-from bazaar.sdk.api import new_id
-from bazaar.sdk.bulk import insert_rows
+from bazaar.sdk.bulk import insert_rows, new_ids
 from bazaar.sdk.errors import BazaarError, ValidationFailed
 from bazaar.sdk.timers import Due
 from bazaar.sdk.types import CollectedPayment
 
-CHUNK = 5_000
+CHUNK = 50_000
+SEEN_CHUNK = 5_000
 
 
 def confirm_kind(pid: str) -> str:
@@ -44,8 +45,8 @@ async def record_collections(rt: Any, pid: str, collections: tuple[CollectedPaym
                                    code="payments.invalid_collection")
     async with rt.unit_of_work():
         seen: set[str] = set()
-        for start in range(0, len(keys), CHUNK):
-            part = keys[start:start + CHUNK]
+        for start in range(0, len(keys), SEEN_CHUNK):
+            part = keys[start:start + SEEN_CHUNK]
             marks = ", ".join("{}" for _ in part)
             rows = await rt.db.fetch(f"SELECT key FROM payments_entry WHERE key IN ({marks})", *part)
             seen.update(r["key"] for r in rows)
@@ -59,20 +60,29 @@ async def _post(rt: Any, pid: str, todo: list[tuple[str, CollectedPayment]]) -> 
     now = rt.clock.now()
     rules = service.rules(rt, pid)
     escrow = pid == service.ESCROW
-    provider = rt.plugin_config(pid).provider
-    payments, orders, entries, postings = [], [], [], []
-    due_days: set[Any] = set()
     days = rules["auto_confirm.express_days"]
-    for key, c in todo:
+    cur = todo[0][1].amount.currency
+    if any(c.amount.currency != cur for _, c in todo):
+        raise ValidationFailed("one batch of collections is in one currency", code="payments.invalid_collection")
+    # one provider payment per batch (a carrier's remittance), one payments_order per collected order
+    [payment_id] = new_ids("pay", 1)
+    total = sum(c.amount.amount for _, c in todo)
+    await rt.db.execute(
+        "INSERT INTO payments_payment (id, plugin, provider, checkout_id, customer_id, method, currency, amount_minor, "
+        "state, created_at, paid_at, received_minor, received_currency) VALUES "
+        "({}, {}, {}, {}, {}, 'cod', {}, {}, 'paid', {}, {}, {}, {})",
+        payment_id, pid, rt.plugin_config(pid).provider, f"cod_{payment_id}", "cod-remittance", cur, total, now, now,
+        total, cur,
+    )
+    entry_ids = new_ids("jrn", len(todo))
+    orders, entries, postings = [], [], []
+    due_days: set[Any] = set()
+    for (key, c), entry_id in zip(todo, entry_ids, strict=True):
         merchant, customer, checkout = await _parties(rt, c)
         net = c.amount.amount - c.fee.amount
-        cur = c.amount.currency
-        payment_id, entry_id = new_id("pay"), new_id("jrn")
-        payments.append([payment_id, pid, provider, f"cod_{c.order_id}"[:40], customer, "cod", cur, c.amount.amount,
-                         "paid", key, now, c.collected_at, c.amount.amount, cur])
         due = rt.calendar.add_days(c.collected_at, days) if escrow and days is not None else None
         if due is not None:
-            due_days.add(due)
+            due_days.add(rt.calendar.local_date(due))
         orders.append([c.order_id, payment_id, checkout, merchant, customer, pid, cur, net,
                        "held" if escrow else "captured", c.collected_at, due, now])
         entries.append([entry_id, key, pid, "cod", cur, c.order_id, payment_id,
@@ -87,25 +97,22 @@ async def _post(rt: Any, pid: str, todo: list[tuple[str, CollectedPayment]]) -> 
                       ledger.Line("merchant_payable", merchant, split.merchant, c.order_id)]
         lines = [ln for ln in lines if ln.amount != 0]
         ledger.check_balanced(lines)
-        postings += [[new_id("pst"), entry_id, seq, ln.account, ln.owner, ln.order_id, cur, ln.amount, now]
+        postings += [[f"{entry_id}:{seq}", entry_id, seq, ln.account, ln.owner, ln.order_id, cur, ln.amount, now]
                      for seq, ln in enumerate(lines)]
-    await insert_rows(rt, "payments_payment",
-                      ["id", "plugin", "provider", "checkout_id", "customer_id", "method", "currency", "amount_minor",
-                       "state", "idempotency_key", "created_at", "paid_at", "received_minor", "received_currency"],
-                      ["text", "text", "text", "text", "text", "text", "text", "bigint", "text", "text",
-                       "timestamptz", "timestamptz", "bigint", "text"], payments)
     await insert_rows(rt, "payments_order",
                       ["order_id", "payment_id", "checkout_id", "merchant_id", "customer_id", "plugin", "currency",
                        "amount_minor", "state", "shipped_at", "confirm_due_at", "updated_at"],
                       ["text", "text", "text", "text", "text", "text", "text", "bigint", "text", "timestamptz",
-                       "timestamptz", "timestamptz"], orders)
+                       "timestamptz", "timestamptz"], orders, chunk=CHUNK)
     await insert_rows(rt, "payments_entry",
                       ["id", "key", "plugin", "kind", "currency", "order_id", "payment_id", "memo", "created_at"],
-                      ["text", "text", "text", "text", "text", "text", "text", "text", "timestamptz"], entries)
+                      ["text", "text", "text", "text", "text", "text", "text", "text", "timestamptz"], entries,
+                      chunk=CHUNK)
     await insert_rows(rt, "payments_posting",
                       ["id", "entry_id", "seq", "account", "owner", "order_id", "currency", "amount_minor", "created_at"],
-                      ["text", "text", "integer", "text", "text", "text", "text", "bigint", "timestamptz"], postings)
-    for day in sorted({rt.calendar.local_date(d) for d in due_days}):
+                      ["text", "text", "integer", "text", "text", "text", "text", "bigint", "timestamptz"], postings,
+                      chunk=CHUNK * 3)
+    for day in sorted(due_days):
         await rt.timers.schedule(confirm_kind(pid), day.isoformat(), rt.calendar.end_of_day(day), {})
     if not escrow:
         await service.ensure_payout_timer(rt, pid)

@@ -27,7 +27,7 @@ from bazaar.plugins.logistics import contract
 from bazaar.plugins.logistics.cod import collections
 from bazaar.plugins.logistics.events import CodException, CodRemittanceMatched
 from bazaar.sdk.api import new_id
-from bazaar.sdk.bulk import insert_rows
+from bazaar.sdk.bulk import encode, insert_rows, is_sqlite, json_rows
 from bazaar.sdk.errors import FieldProblem, ProviderError, ValidationFailed
 from bazaar.sdk.money import Money
 from bazaar.sdk.timers import Due
@@ -35,7 +35,7 @@ from bazaar.sdk.types import CollectedPayment
 
 ANNOUNCE_TIMER = "logistics.cod.announce"
 ANNOUNCE_BATCH = 500
-RECORD_BATCH = 20_000
+RECORD_BATCH = 50_000
 COLUMNS = ("waybill", "collected", "fee", "outcome", "collected_at")
 Line = tuple[str, int, int, str, datetime | None]
 
@@ -179,42 +179,30 @@ def view(row: dict[str, Any]) -> dict[str, Any]:
 
 
 async def _reconcile(rt: Any, rid: str, carrier: str, currency: str, lines: list[Line]) -> None:
+    """Stage and classify every line in one statement, then move the collections in one more."""
     now = rt.clock.now()
-    await insert_rows(rt, "logistics_cod_line",
-                      ["id", "remittance_id", "seq", "waybill", "collected_minor", "fee_minor", "outcome",
-                       "collected_at", "announced"],
-                      ["text", "text", "integer", "text", "bigint", "bigint", "text", "timestamptz", "boolean"],
-                      [[f"{rid}:{i}", rid, i, w, c, f, o, at, False] for i, (w, c, f, o, at) in enumerate(lines)])
     db = rt.db
+    staged = json_rows(is_sqlite(rt), ["integer", "text", "bigint", "bigint", "text", "timestamptz"],
+                       ["seq", "waybill", "collected", "fee", "outcome", "at"])
     await db.execute(
-        "UPDATE logistics_cod_line SET collection_id = c.id FROM logistics_cod_collection c "
-        "WHERE logistics_cod_line.remittance_id = {} AND c.carrier = {} AND c.waybill = logistics_cod_line.waybill",
-        rid, carrier,
-    )
-    await db.execute(
-        "UPDATE logistics_cod_line SET kind = 'duplicate' FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY waybill "
-        "ORDER BY seq) AS n FROM logistics_cod_line WHERE remittance_id = {}) d "
-        "WHERE logistics_cod_line.id = d.id AND d.n > 1",
-        rid,
-    )
-    await db.execute("UPDATE logistics_cod_line SET kind = 'unexpected' WHERE remittance_id = {} AND kind IS NULL "
-                     "AND collection_id IS NULL", rid)
-    await db.execute(
-        "UPDATE logistics_cod_line SET kind = CASE "
-        "WHEN c.remittance_id IS NOT NULL THEN 'duplicate' "
-        "WHEN c.state = 'refused' THEN CASE WHEN logistics_cod_line.collected_minor > 0 THEN 'refused_but_remitted' "
-        "ELSE 'matched' END "
-        "WHEN c.state IN ('cancelled', 'lost') THEN 'unexpected' "
-        "WHEN logistics_cod_line.collected_minor = c.expected_minor THEN 'matched' "
-        "WHEN logistics_cod_line.collected_minor < c.expected_minor THEN 'short' ELSE 'over' END "
-        "FROM logistics_cod_collection c WHERE logistics_cod_line.remittance_id = {} "
-        "AND logistics_cod_line.kind IS NULL AND c.id = logistics_cod_line.collection_id",
-        rid,
+        "INSERT INTO logistics_cod_line (id, remittance_id, seq, waybill, collected_minor, fee_minor, outcome, "
+        "collected_at, announced, collection_id, kind) "
+        "SELECT {} || ':' || j.seq, {}, j.seq, j.waybill, j.collected, j.fee, j.outcome, j.at, {}, c.id, CASE "
+        "WHEN j.n > 1 OR c.remittance_id IS NOT NULL THEN 'duplicate' "
+        "WHEN c.id IS NULL OR c.state IN ('cancelled', 'lost') THEN 'unexpected' "
+        "WHEN c.state = 'refused' THEN CASE WHEN j.collected > 0 THEN 'refused_but_remitted' ELSE 'matched' END "
+        "WHEN j.collected = c.expected_minor THEN 'matched' "
+        "WHEN j.collected < c.expected_minor THEN 'short' ELSE 'over' END "
+        f"FROM (SELECT s.*, ROW_NUMBER() OVER (PARTITION BY s.waybill ORDER BY s.seq) AS n FROM ({staged}) s) j "
+        "LEFT JOIN logistics_cod_collection c ON c.carrier = {} AND c.waybill = j.waybill",
+        rid, rid, False, encode([[i, w, c, f, o, at] for i, (w, c, f, o, at) in enumerate(lines)], sqlite=is_sqlite(rt)),
+        carrier,
     )
     await db.execute(
         "UPDATE logistics_cod_collection SET remittance_id = l.remittance_id, collected_minor = l.collected_minor, "
         "fee_minor = l.fee_minor, updated_at = {}, state = CASE WHEN logistics_cod_collection.state = 'refused' "
-        "THEN 'refused' ELSE l.kind END "
+        "THEN 'refused' ELSE l.kind END, ledger_ref = CASE WHEN l.kind = 'matched' AND l.collected_minor > 0 THEN "
+        "'cod:' || logistics_cod_collection.order_id || ':' || l.id END "
         "FROM logistics_cod_line l WHERE l.remittance_id = {} AND l.collection_id = logistics_cod_collection.id "
         "AND l.kind IN ('matched', 'short', 'over', 'refused_but_remitted')",
         now, rid,
@@ -300,13 +288,6 @@ async def _record_matched(rt: Any, rid: str, carrier: str, currency: str) -> Non
         r["collected_at"] = _utc(r["collected_at"]) if r["collected_at"] else None
     for start in range(0, len(rows), RECORD_BATCH):
         await record(rt, rows[start:start + RECORD_BATCH], carrier, currency)
-    if rows:
-        await rt.db.execute(
-            "UPDATE logistics_cod_collection SET ledger_ref = 'cod:' || logistics_cod_collection.order_id || ':' || l.id "
-            "FROM logistics_cod_line l WHERE l.remittance_id = {} AND l.kind = 'matched' "
-            "AND l.collection_id = logistics_cod_collection.id",
-            rid,
-        )
 
 
 async def announce(rt: Any, due: Due) -> None:

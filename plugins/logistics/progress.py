@@ -14,7 +14,6 @@ from typing import Any
 
 from bazaar.plugins.logistics import claims, contract, policy, ship_by, shipments
 from bazaar.plugins.logistics.events import (
-    ParcelStatusChanged,
     ReturnParcelStatusChanged,
     ShipmentDelivered,
     ShipmentIntercepted,
@@ -38,11 +37,6 @@ async def apply_parcel(rt: Any, due: Due) -> None:
     if parcel is None:
         return
     at = _utc(parcel["status_at"]) if parcel["status_at"] is not None else rt.clock.now()
-    if due.payload.get("from") != due.payload.get("to"):
-        await contract.emit(rt, ParcelStatusChanged(
-            parcel_id=parcel["id"], order_id=parcel["order_id"], shipment_id=parcel["shipment_id"] or "",
-            carrier=parcel["carrier"], waybill=parcel["waybill"] or "", from_status=str(due.payload.get("from")),
-            to_status=parcel["status"], at=at))
     if parcel["kind"] == "return":
         if parcel["case_id"] and parcel["status"] in RETURN_STATUS and due.payload.get("from") != due.payload.get("to"):
             await contract.emit(rt, ReturnParcelStatusChanged(

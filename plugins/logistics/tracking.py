@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bazaar.plugins.logistics import contract, states
+from bazaar.plugins.logistics.events import ParcelStatusChanged
 from bazaar.sdk.api import new_id
 from bazaar.sdk.carriers import BadPush, TrackingEvent
 from bazaar.sdk.errors import FieldProblem, NotFound, Unauthorized, ValidationFailed
@@ -25,6 +26,8 @@ log = logging.getLogger("bazaar.logistics.tracking")
 
 PARCEL_TIMER = "logistics.parcel"
 INTERCEPT_FAILED_TIMER = "logistics.intercept_failed"
+#: statuses whose consequences (shipment, order, other plugins) run in the ``logistics.parcel`` timer
+CONSEQUENTIAL = frozenset({"delivered", "refused", "lost", "returning", "returned", "intercepted"})
 MAX_EVENTS = 500
 
 
@@ -63,16 +66,18 @@ async def receive_push(rt: Any, provider_id: str, headers: Any, body: bytes) -> 
         raise Unauthorized(str(exc), code="logistics.stale_push" if exc.code == "stale"
                            else "logistics.bad_signature") from None
     async with rt.unit_of_work():
-        push_id = await _keep(rt, provider_id, body, "accepted", len(push.events), None)
+        push_id = new_id("lpu")
         new = await insert_scans(rt, push_id, push.events)
         if new:
-            await rt.db.execute("UPDATE logistics_push SET new_events = {} WHERE id = {}", len(new), push_id)
             await roll_up(rt, provider_id, new)
+        await _keep(rt, provider_id, body, "accepted", len(push.events), len(new), push_id=push_id)
     return push.reply, push.reply_content_type
 
 
-async def _keep(rt: Any, provider_id: str, body: bytes, outcome: str, events: int, new: int | None) -> str:
-    push_id = new_id("lpu")
+async def _keep(rt: Any, provider_id: str, body: bytes, outcome: str, events: int, new: int | None,
+                *, push_id: str | None = None) -> str:
+    """The raw push, kept whatever became of it."""
+    push_id = push_id or new_id("lpu")
     async with rt.unit_of_work():
         await rt.db.execute(
             "INSERT INTO logistics_push (id, provider, body, outcome, events, new_events, received_at) "
@@ -110,7 +115,8 @@ async def roll_up(rt: Any, provider_id: str, scans: list[dict[str, Any]]) -> Non
         by_key.setdefault((scan["carrier"], scan["waybill"]), []).append(scan)
     pairs = ", ".join(["({}, {})"] * len(by_key))
     parcels = await rt.db.fetch(
-        "SELECT id, carrier, waybill, provider, status, status_at, proof, first_scan_at FROM logistics_parcel "
+        "SELECT id, kind, order_id, shipment_id, carrier, waybill, provider, status, status_at, proof, first_scan_at "
+        "FROM logistics_parcel "
         f"WHERE (carrier, waybill) IN ({pairs}){contract.for_update(rt)}",
         *[part for key in by_key for part in key],
     )
@@ -140,8 +146,13 @@ async def roll_up(rt: Any, provider_id: str, scans: list[dict[str, Any]]) -> Non
             "UPDATE logistics_parcel SET status = {}, status_at = {}, proof = {}, first_scan_at = {} WHERE id = {}",
             status, status_at, proof, first, parcel["id"],
         )
-        await rt.timers.schedule(PARCEL_TIMER, parcel["id"], now,
-                                 {"from": parcel["status"], "to": status})
+        if status != parcel["status"]:
+            await contract.emit(rt, ParcelStatusChanged(
+                parcel_id=parcel["id"], order_id=parcel["order_id"], shipment_id=parcel["shipment_id"] or "",
+                carrier=parcel["carrier"], waybill=parcel["waybill"], from_status=parcel["status"], to_status=status,
+                at=status_at or now))
+        if status in CONSEQUENTIAL or (first is not None and parcel["first_scan_at"] is None) or parcel["kind"] == "return":
+            await rt.timers.schedule(PARCEL_TIMER, parcel["id"], now, {"from": parcel["status"], "to": status})
 
 
 async def park(rt: Any, provider_id: str, carrier: str, waybill: str) -> None:

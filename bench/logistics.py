@@ -27,7 +27,6 @@ import json
 import statistics
 import time
 from datetime import UTC, datetime, timedelta
-from typing import Any
 from urllib.parse import urlparse, urlunparse
 
 import asyncpg

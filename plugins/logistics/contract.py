@@ -115,16 +115,16 @@ async def _transition(rt: PluginRuntime, order_id: str, event: str, *, by: By, p
     if facade is not None:
         return await facade(rt, order_id, event, by=by, plugin=plugin, reason=reason,  # type: ignore[no-any-return]
                             cancel_reason=cancel_reason, **facts)
-    kind = {"customer": "user", "merchant": "merchant", "operator": "operator"}.get(by.kind, "plugin")
+    kind: Any = {"customer": "user", "merchant": "merchant", "operator": "operator"}.get(by.kind, "plugin")
+    core: Any = rt  # the facade is typed to the kernel's runtime, which implements PluginRuntime
     if event == SHIP:
-        return await services.orders.ship(  # type: ignore[arg-type]
-            rt, order_id, carrier=str(facts.get("carrier") or ""), tracking_number=str(facts.get("waybill") or ""),
+        return await services.orders.ship(
+            core, order_id, carrier=str(facts.get("carrier") or ""), tracking_number=str(facts.get("waybill") or ""),
             actor_id=by.id, actor_kind=kind, plugin=plugin,
         )
     text = cancel_reason if event == CANCEL and cancel_reason else reason
-    return await services.orders.transition(  # type: ignore[arg-type]
-        rt, order_id, event, actor_id=by.id, actor_kind=kind, plugin=plugin, reason=text,
-    )
+    return await services.orders.transition(core, order_id, event, actor_id=by.id, actor_kind=kind, plugin=plugin,
+                                            reason=text)
 
 
 async def try_transition_order(rt: PluginRuntime, order_id: str, event: str, **kwargs: Any) -> OrderSnapshot | None:

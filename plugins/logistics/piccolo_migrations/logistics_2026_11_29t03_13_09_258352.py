@@ -2261,8 +2261,8 @@ async def forwards():
     manager.add_column(
         table_class_name="SandboxParcel",
         tablename="logistics_sandbox_parcel",
-        column_name="ref",
-        db_column_name="ref",
+        column_name="shipper_ref",
+        db_column_name="shipper_ref",
         column_class_name="Varchar",
         column_class=Varchar,
         params={

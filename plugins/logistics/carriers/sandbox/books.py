@@ -102,7 +102,7 @@ class Books:
         """Book a parcel (idempotent by ``request.ref``) and render its label."""
         async with self.rt.unit_of_work():
             row = await self.rt.db.fetchrow(
-                "SELECT waybill FROM logistics_sandbox_parcel WHERE ref = {}", request.ref
+                "SELECT waybill FROM logistics_sandbox_parcel WHERE shipper_ref = {}", request.ref
             )
             if row is not None:
                 waybill = row["waybill"]
@@ -113,7 +113,7 @@ class Books:
                 shown = {"name": mask_name(r.name), "phone": mask_phone(r.phone), "city": r.city}
                 cod = request.cod_amount
                 await self.rt.db.execute(
-                    "INSERT INTO logistics_sandbox_parcel (waybill, ref, carrier, recipient, cod_minor, currency, "
+                    "INSERT INTO logistics_sandbox_parcel (waybill, shipper_ref, carrier, recipient, cod_minor, currency, "
                     "status, attempts, created_at, updated_at) VALUES ({}, {}, {}, {}, {}, {}, 'booked', 0, {}, {})",
                     waybill, request.ref, request.carrier, msgspec.json.encode(shown).decode(),
                     cod.amount if cod else None, cod.currency if cod else None, now, now,

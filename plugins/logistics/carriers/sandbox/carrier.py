@@ -88,9 +88,10 @@ class SandboxCarrier:
     def verify_push(self, headers: dict[str, str], body: bytes, now: datetime) -> Push:
         cfg = self.config.sandbox
         problem = check(cfg.secret, headers.get(HEADER, ""), body, int(now.timestamp()), cfg.tolerance_seconds)
+        if problem == "stale":
+            raise BadPush("stale", "the push's timestamp is outside the tolerance")
         if problem:
-            raise BadPush(problem, "the push's signature does not verify" if problem == "bad_signature"
-                          else "the push's timestamp is outside the tolerance")  # type: ignore[arg-type]
+            raise BadPush("bad_signature", "the push's signature does not verify")
         try:
             parsed = msgspec.json.decode(body, type=SandboxPushBody)
         except msgspec.DecodeError as exc:

@@ -13,7 +13,7 @@ from piccolo.table import Table
 class SandboxParcel(Table, tablename="logistics_sandbox_parcel"):
     waybill = Varchar(length=40, primary_key=True)
     #: the shipper's reference (our parcel id): booking the same ref twice answers the same waybill
-    ref = Varchar(length=60, unique=True)
+    shipper_ref = Varchar(length=60, unique=True)
     carrier = Varchar(length=20)
     #: masked recipient, as the courier's handheld shows it
     recipient = Text()

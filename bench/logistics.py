@@ -41,7 +41,7 @@ from bazaar.plugins.logistics.carriers.sandbox.carrier import HEADER, sign
 from bazaar.sdk.api import new_id
 from bazaar.sdk.bulk import insert_rows
 
-SECRET = "bench-carrier-secret-0123456789"
+SECRET = "bench-carrier-secret-0123456789-abcdef"
 START = datetime(2025, 1, 8, 2, 0, tzinfo=UTC)
 SCANS = ("PICKUP", "TRANSIT", "OFD", "SIGN_SELF")
 
@@ -58,7 +58,9 @@ async def runtime(url: str, plugins: list[str]) -> Runtime:
     overrides = {
         "database": {"url": url, "pool_max": 20}, "server": {"embedded_worker": False}, "log": {"json": False},
         "security": {"encryption_keys": {"k1": Fernet.generate_key().decode()}, "active_key_id": "k1"},
-        "plugins": {"enabled": plugins, "logistics": {"sandbox": {"secret": SECRET, "tolerance_seconds": 3600}}},
+        "plugins": {"enabled": plugins,
+                    "logistics": {"allow_sandbox": True, "sandbox": {"secret": SECRET, "tolerance_seconds": 3600}},
+                    "payments": {"escrow": {"allow_sandbox": True, "sandbox": {"secret": SECRET}}}},
     }
     rt = Runtime(load_settings(environ={}, overrides=overrides), clock=ManualClock(START))
     await rt.start()

@@ -34,7 +34,7 @@ from bazaar.plugins.logistics import policy
 from bazaar.plugins.logistics.api import CustomerTrackingController, MerchantShipmentsController
 from bazaar.plugins.logistics.api_operator import CarrierController, LogisticsAdminController
 from bazaar.plugins.logistics.carriers.sandbox.api import ROUTES as SANDBOX_ROUTES
-from bazaar.plugins.logistics.config import LogisticsConfig
+from bazaar.plugins.logistics.config import LogisticsConfig, checks
 from bazaar.plugins.logistics.demo import seed_logistics
 from bazaar.plugins.logistics.events import LOGISTICS_EVENTS
 from bazaar.plugins.logistics.hooks import SUBSCRIBES, LogisticsHooks
@@ -58,4 +58,5 @@ plugin = Plugin(
     policy=lambda cfg: policy.explain(policy.RULES, cfg),
     events=LOGISTICS_EVENTS,
     demo=seed_logistics,
+    checks=checks,
 )

@@ -12,6 +12,8 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
+from bazaar.sdk.plugin import Finding
+
 Hours = Annotated[int, Meta(ge=1, le=24 * 60)]
 Days = Annotated[int, Meta(ge=0, le=3650)]
 CarrierCode = Annotated[str, Meta(pattern=r"^[A-Z0-9_]{2,20}$")]
@@ -48,7 +50,7 @@ class SandboxCarrierConfig(_Strict, frozen=True, kw_only=True, forbid_unknown_fi
     """The sandbox carrier: its push secret and the delivery switches tests use."""
 
     #: HMAC-SHA256 key of its pushes (header ``Sandbox-Carrier-Signature: t=<unix>,v1=<hex>``)
-    secret: Annotated[str, Meta(min_length=16)] = "sandbox-carrier-push-secret"
+    secret: Annotated[str, Meta(min_length=16)] = "sandbox-carrier-push-secret"  # config check wants 32+ bytes
     #: ``direct``: hand pushes to the ingest in-process; ``http``: POST them to
     #: ``server.public_url`` + ``/api/v1/logistics/tracking/push/sandbox``
     delivery: Literal["direct", "http"] = "direct"
@@ -86,6 +88,9 @@ class LogisticsConfig(_Strict, frozen=True, kw_only=True, forbid_unknown_fields=
     """``[plugins.logistics]``."""
 
     preset: Literal["cn", "eu"] = "cn"
+    #: the sandbox carrier books pretend parcels that operators drive by hand: carriers may use
+    #: it only with this set (``--demo`` sets it); ``config check`` and start-up say so loudly
+    allow_sandbox: bool = False
     #: carriers offered; empty: the preset's codes, each tracked by the sandbox
     carriers: list[CarrierEntry] = msgspec.field(default_factory=list)
     ship_within_hours: Hours | None | UnsetType = UNSET
@@ -116,3 +121,30 @@ class CodConfig(_Strict, frozen=True, kw_only=True, forbid_unknown_fields=True):
     recorder: str = ""
     #: remittance files larger than this are refused (lines)
     max_remittance_lines: Annotated[int, Meta(ge=1, le=1_000_000)] = 200_000
+
+
+MIN_SECRET_BYTES = 32
+
+
+def checks(config: LogisticsConfig, production: bool) -> list[Finding]:
+    """Deployment checks (``Plugin.checks``): no sandbox carrier by accident, push secrets that hold."""
+    from bazaar.plugins.logistics.carriers import carrier_list
+
+    found: list[Finding] = []
+    providers = {c.provider for c in carrier_list(config).values()}
+    if "sandbox" in providers:
+        if not config.allow_sandbox:
+            found.append(Finding(level="error", key="allow_sandbox", message=(
+                "carriers use the sandbox carrier (pretend parcels, driven by hand); configure real carrier "
+                "providers in [[plugins.logistics.carriers]], or set allow_sandbox = true for a test deployment")))
+        else:
+            found.append(Finding(level="error" if production else "warning", key="carriers",
+                                 message="SANDBOX CARRIER: parcels are pretend; never ship real orders"))
+        if len(config.sandbox.secret.encode()) < MIN_SECRET_BYTES:
+            found.append(Finding(level="error", key="sandbox.secret", message=(
+                f"the push secret must be at least {MIN_SECRET_BYTES} bytes (it has "
+                f"{len(config.sandbox.secret.encode())})")))
+    if "kuaidi100" in providers and not config.kuaidi100.salt:
+        found.append(Finding(level="error", key="kuaidi100.salt",
+                             message="Kuaidi100 pushes cannot be verified without a salt"))
+    return found

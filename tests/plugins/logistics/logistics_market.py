@@ -10,8 +10,8 @@ from typing import Any
 from bazaar.sdk.testing import seed
 from bazaar.sdk.testing.payments import checkout, line
 
-PAY_SECRET = "test-sandbox-secret-0123456789"
-CARRIER_SECRET = "test-carrier-secret-0123456789"
+PAY_SECRET = "test-sandbox-secret-0123456789-abcdef"
+CARRIER_SECRET = "test-carrier-secret-0123456789-abcdef"
 #: Wednesday 2025-01-08 10:00 in Shanghai
 WEDNESDAY = datetime(2025, 1, 8, 2, 0, tzinfo=UTC)
 PRICES = (1999, 12000)
@@ -20,8 +20,8 @@ PRICES = (1999, 12000)
 def config(*, cod: dict[str, Any] | None = None, **logistics: Any) -> dict[str, Any]:
     sandbox = {"secret": CARRIER_SECRET, **logistics.pop("sandbox", {})}
     out: dict[str, Any] = {
-        "payments.escrow": {"preset": "cn", "sandbox": {"secret": PAY_SECRET}},
-        "logistics": {"preset": "cn", "sandbox": sandbox, **logistics},
+        "payments.escrow": {"preset": "cn", "allow_sandbox": True, "sandbox": {"secret": PAY_SECRET}},
+        "logistics": {"preset": "cn", "allow_sandbox": True, "sandbox": sandbox, **logistics},
     }
     if cod is not None:
         out["logistics.cod"] = {"preset": "cn", **cod}

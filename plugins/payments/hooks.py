@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from bazaar.plugins.payments import auto_confirm, service
+from bazaar.plugins.payments import auto_confirm, collections, service
 from bazaar.sdk.events import (
     AnyEvent,
     OrderAftersalesClosed,
@@ -25,6 +25,7 @@ from bazaar.sdk.hookspecs import hookimpl
 from bazaar.sdk.types import (
     CheckoutQuote,
     CheckoutSnapshot,
+    CollectedPayment,
     HookContext,
     PaymentMethod,
     PaymentStart,
@@ -58,6 +59,14 @@ class PaymentProviderObject:
 
     async def cancel_payment(self, ctx: HookContext, checkout: CheckoutSnapshot, reason: str) -> None:
         await service.cancel_payment(self.context.runtime, self.id, checkout.id, reason)
+
+    async def record_collection(self, ctx: HookContext, collection: CollectedPayment) -> str:
+        """:class:`~bazaar.sdk.providers.CollectionRecorder`: cash collected on delivery enters the ledger."""
+        return (await collections.record_collections(self.context.runtime, self.id, (collection,)))[0]
+
+    async def record_collections(self, ctx: HookContext, batch: tuple[CollectedPayment, ...]) -> list[str]:
+        """The same for a whole remittance file, in multi-row statements."""
+        return await collections.record_collections(self.context.runtime, self.id, batch)
 
 
 class PaymentsHooks:

@@ -4,6 +4,9 @@
 * ``catalogue.approve_listing / reject_listing / take_down / listing_snapshot``
 * ``orders.transition(rt, order_id, event, *, actor_id=None, actor_kind="user", plugin=None, reason=None)``,
   ``orders.ship``, ``orders.set_aftersales_open``, ``orders.order_snapshot``, ``orders.order_lines``
+* ``orders.shipping_address(rt, order_id)`` (decrypted, for booking a carrier), ``orders.stock_lines``,
+  ``orders.priced_lines`` (``(sku_id, quantity, unit_price_minor)``)
+* ``restock(rt, order_id, lines, *, reason, plugin=None, actor_id=None)``: returned goods back on hand
 * ``is_merchant_staff(rt, merchant_id, user_id)``: whether a user is the owner or staff of a store now
 * ``checkout.checkout_snapshot(rt, checkout_id)``
 * ``cipher(rt)``: encrypt and decrypt personal data with the configured keys
@@ -29,6 +32,12 @@ async def is_merchant_staff(rt: Any, merchant_id: str, user_id: str) -> bool:
     return await merchants.is_staff(rt, merchant_id, user_id)
 
 
+async def restock(rt: Any, order_id: str, lines: list[tuple[str, int]], *, reason: str, plugin: str | None = None,
+                  actor_id: str | None = None) -> None:
+    """Put goods of ``order_id`` that came back on hand again (``(sku_id, quantity)`` lines of the order)."""
+    await orders.restock(rt, order_id, lines, reason=reason, plugin=plugin, actor_id=actor_id)
+
+
 def register_command(name: str, configure: Callable[[Any], None], run: Callable[[Any], int]) -> None:
     """Add ``bazaar <name>``: ``configure(argparse parser)`` then ``run(args) -> exit code``."""
     COMMANDS[name] = (configure, run)
@@ -42,6 +51,7 @@ __all__ = [
     "merchants",
     "orders",
     "register_command",
+    "restock",
     "settings_from_args",
     "sql_migration",
 ]

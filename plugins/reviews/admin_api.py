@@ -13,7 +13,7 @@ from litestar.params import Parameter
 
 from bazaar.plugins.reviews import moderation, policy, signals
 from bazaar.plugins.reviews.api import Caller, Rt
-from bazaar.plugins.reviews.errors import GroundRefused, ReviewNotFound
+from bazaar.plugins.reviews.errors import GroundRefused, ReviewChanged, ReviewNotFound
 from bazaar.plugins.reviews.schemas import (
     AppealDecide,
     AppealOut,
@@ -44,7 +44,8 @@ class ReviewsAdminController(Controller):
     path = "/reviews/admin"
 
     @post("/reviews/{review_id:str}/hide", operation_id="reviews_hide", status_code=200, opt=OPERATOR,
-          responses=problems(ReviewNotFound, GroundRefused, InvalidTransition, PermissionDenied, ValidationFailed))
+          responses=problems(ReviewNotFound, GroundRefused, InvalidTransition, ReviewChanged, PermissionDenied,
+                             ValidationFailed))
     async def hide(self, rt: Rt, actor: Caller, review_id: str, data: HideCreate) -> ReviewOut:
         """Hide a review on a ground of ``hide_grounds`` with a published reason (right ``reviews.moderate``).
 
@@ -54,13 +55,14 @@ class ReviewsAdminController(Controller):
         return await moderation.hide(rt, actor, _rvw(review_id), data)
 
     @post("/reviews/{review_id:str}/appeal-decision", operation_id="reviews_appeal_decide", status_code=200,
-          opt=OPERATOR, responses=problems(ReviewNotFound, InvalidTransition, PermissionDenied, ValidationFailed))
+          opt=OPERATOR, responses=problems(ReviewNotFound, InvalidTransition, ReviewChanged, PermissionDenied,
+                                        ValidationFailed))
     async def decide(self, rt: Rt, actor: Caller, review_id: str, data: AppealDecide) -> ReviewOut:
         """Decide a pending appeal: ``reinstate`` or ``uphold``, with a reason (right ``reviews.moderate``)."""
         return await moderation.decide(rt, actor, _rvw(review_id), data)
 
     @post("/reviews/{review_id:str}/reinstate", operation_id="reviews_reinstate", status_code=200, opt=OPERATOR,
-          responses=problems(ReviewNotFound, InvalidTransition, PermissionDenied, ValidationFailed))
+          responses=problems(ReviewNotFound, InvalidTransition, ReviewChanged, PermissionDenied, ValidationFailed))
     async def reinstate(self, rt: Rt, actor: Caller, review_id: str, data: ReinstateCreate) -> ReviewOut:
         """Reinstate a hidden review on the platform's own motion (right ``reviews.moderate``)."""
         return await moderation.reinstate(rt, actor, _rvw(review_id), data.reason)

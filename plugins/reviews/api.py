@@ -30,6 +30,7 @@ from bazaar.plugins.reviews.errors import (
     LineNotFound,
     NotEligible,
     PhotoNotFound,
+    ReviewChanged,
     ReviewNotFound,
     StaffRefused,
     WindowClosed,
@@ -101,7 +102,7 @@ class BuyerReviewsController(Controller):
         return await service.create_followup(rt, actor, _rvw(review_id), data)
 
     @post("/{review_id:str}/appeal", operation_id="reviews_appeal", status_code=200, opt=USER,
-          responses=problems(ReviewNotFound, AppealWindowClosed, InvalidTransition, ValidationFailed))
+          responses=problems(ReviewNotFound, AppealWindowClosed, InvalidTransition, ReviewChanged, ValidationFailed))
     async def appeal(self, rt: Rt, actor: Caller, review_id: str, data: AppealCreate) -> ReviewOut:
         """Appeal against the hiding of your review within ``appeal_window_days``; an operator decides."""
         return await moderation.appeal(rt, actor, _rvw(review_id), data)

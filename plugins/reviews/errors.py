@@ -58,6 +58,13 @@ class GroundRefused(ValidationFailed):
     title = "Not a ground for hiding a review"
 
 
+class ReviewChanged(Conflict):
+    """Two decisions raced on one review: the other one won."""
+
+    code = "reviews.changed"
+    title = "The review changed meanwhile"
+
+
 class AppealWindowClosed(Conflict):
     code = "reviews.appeal_window_closed"
     title = "The appeal window has closed"

@@ -96,8 +96,10 @@ async def _other_plugin_event(rt: PluginRuntime, event: Event | UnknownEvent) ->
     if not isinstance(order_id, str):
         return
     if event.type == "cod.collected":
+        collected = field(event, "collected_at")
         await record_order(rt, order_id, merchant_id=field(event, "merchant_id"),
-                           customer_id=field(event, "customer_id"), paid_at=_at(rt, event), paid_via="cod")
+                           customer_id=field(event, "customer_id"),
+                           paid_at=collected if isinstance(collected, datetime) else _at(rt, event), paid_via="cod")
     elif event.type == "aftersales.case_closed":
         if field(event, "refunded") is not None or field(event, "outcome") == "refunded":
             await signals.refund_after_review(rt, order_id, _at(rt, event), "an after-sales refund")

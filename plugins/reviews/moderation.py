@@ -13,7 +13,12 @@ from datetime import datetime
 from typing import Any
 
 from bazaar.plugins.reviews import policy, summary
-from bazaar.plugins.reviews.errors import AppealWindowClosed, GroundRefused, ReviewNotFound
+from bazaar.plugins.reviews.errors import (
+    AppealWindowClosed,
+    GroundRefused,
+    ReviewChanged,
+    ReviewNotFound,
+)
 from bazaar.plugins.reviews.events import (
     ReviewAppealDecided,
     ReviewAppealed,
@@ -39,8 +44,7 @@ from bazaar.sdk.runtime import PluginRuntime
 
 
 async def _load(rt: PluginRuntime, review_id: str) -> dict[str, Any]:
-    lock = "" if rt.db.engine_name == "sqlite" else " FOR UPDATE"
-    row = await rt.db.fetchrow(f"SELECT * FROM reviews_review WHERE id = {{}}{lock}", review_id)
+    row = await rt.db.fetchrow("SELECT * FROM reviews_review WHERE id = {}", review_id)
     if row is None:
         raise ReviewNotFound("no such review")
     return row
@@ -58,8 +62,18 @@ async def _log(rt: PluginRuntime, review_id: str, action: str, reason: str, acto
 
 async def _move(rt: PluginRuntime, row: dict[str, Any], event: ModerationEvent, *, counts: bool,
                 **changes: Any) -> ModerationState:
-    """Apply ``event``; keep the product's aggregate in step with the rating and the photos shown."""
+    """Apply ``event``; keep the product's aggregate in step with the rating and the photos shown.
+
+    The write is conditional on the state read (compare and set), so of two racing decisions
+    one wins and the other is ``409 reviews.changed``, on either engine.
+    """
     target = MODERATION.transition(row["state"], event)
+    changes.update(state=str(target), counts=counts, updated_at=rt.clock.now())
+    sets = ", ".join(f"{column} = {{}}" for column in changes)
+    done = await rt.db.execute(f"UPDATE reviews_review SET {sets} WHERE id = {{}} AND state = {{}} RETURNING id",
+                               *changes.values(), row["id"], row["state"])
+    if not done:
+        raise ReviewChanged("the review changed meanwhile: read it again")
     if row["kind"] == "review":
         was_shown, now_shown = row["state"] in VISIBLE, target in VISIBLE
         await summary.adjust(
@@ -67,9 +81,6 @@ async def _move(rt: PluginRuntime, row: dict[str, Any], event: ModerationEvent, 
             counted=int(counts) - int(bool(row["counts"])),
             photo=(int(now_shown) - int(was_shown)) if row["has_photos"] else 0,
         )
-    changes.update(state=str(target), counts=counts, updated_at=rt.clock.now())
-    sets = ", ".join(f"{column} = {{}}" for column in changes)
-    await rt.db.execute(f"UPDATE reviews_review SET {sets} WHERE id = {{}}", *changes.values(), row["id"])
     return target
 
 

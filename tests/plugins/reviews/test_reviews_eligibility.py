@@ -116,7 +116,10 @@ async def test_cash_on_delivery_orders_are_reviewable_once_the_cash_is_collected
     assert r.status_code == 409 and r.json()["code"] == "reviews.not_eligible", r.text
 
     # what the logistics plugin emits when the carrier collected the cash (its class is never imported)
-    await m.kit.emit_untyped("cod.collected", {"order_id": order_id, "merchant_id": m.merchant_id}, subject=order_id)
+    await m.kit.emit_untyped("cod.collected", {
+        "order_id": order_id, "merchant_id": m.merchant_id, "collection_id": "col_1",
+        "amount": {"amount": 2999, "currency": "CNY"}, "collected_at": m.kit.clock.now().isoformat(),
+    }, subject=order_id)
     assert [e["line_id"] for e in await m.eligible(buyer)] == [line_id]
     assert (await m.review(buyer, line_id, 5)).status_code == 201
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import anyio
 from reviews_market import make_market
 
 
@@ -150,3 +151,24 @@ async def test_transparency_counts_every_hide_appeal_and_outcome_per_month(bazaa
                      "appeals": 1, "reinstated": 0, "upheld": 1}
     assert (await m.c.get("/api/v1/reviews/transparency?month=2025-12")).json() == []
     assert (await m.c.get("/api/v1/reviews/transparency?month=2026-13")).status_code in (400, 422)
+
+
+async def test_two_operators_racing_to_hide_make_one_hide(bazaar_factory):
+    m = await make_market(bazaar_factory)
+    review = await m.reviewed(await m.buyer(), 5)
+    await m.reviewed(await m.buyer(), 3)
+    answers: list[tuple[int, str | None]] = []
+
+    async def hide(ground: str) -> None:
+        r = await m.hide(review["id"], ground, "race")
+        answers.append((r.status_code, r.json().get("code")))
+
+    async with anyio.create_task_group() as tg:
+        tg.start_soon(hide, "fake")
+        tg.start_soon(hide, "threats")
+    assert sorted(a[0] for a in answers) == [200, 409], answers
+    assert {a[1] for a in answers if a[0] == 409} <= {"invalid_transition", "reviews.changed"}
+    history = await m.rt.db.fetch("SELECT ground FROM reviews_moderation WHERE review_id = {}", review["id"])
+    assert len(history) == 1
+    expected = 1 if history[0]["ground"] == "fake" else 2  # the fake hide took the five stars out, once
+    assert (await m.summary())["count"] == expected

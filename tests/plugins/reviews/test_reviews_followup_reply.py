@@ -114,3 +114,15 @@ async def test_another_store_can_neither_reply_nor_list(bazaar_factory):
     r = await m.c.get(f"/api/v1/reviews/merchants/{m.merchant_id}/reviews", headers=other_owner.headers)
     assert r.status_code == 403
     assert (await m.c.get(f"/api/v1/reviews/{review['id']}")).json()["reply"] is None
+
+
+async def test_the_credit_rating_counts_a_review_once_and_never_its_follow_up(bazaar_factory):
+    m = await make_market(bazaar_factory, plugins=("qualification",), extra_config={"qualification": {"preset": "cn"}})
+    buyer = await m.buyer()
+    review = await m.reviewed(buyer, 2, text="Leaky lid.")
+    assert (await followup(m, buyer, review["id"], "Still leaky.")).status_code == 201
+    facts = await m.rt.db.fetch(
+        "SELECT value FROM qualification_credit_fact WHERE kind = 'review' AND merchant_id = {}", m.merchant_id)
+    assert [f["value"] for f in facts] == [2]
+    r = await m.c.get(f"/api/v1/qualification/merchants/{m.merchant_id}/credit", headers=m.owner.headers)
+    assert {c["name"]: c["quality_bps"] for c in r.json()["components"]}["review_score"] == 2500

@@ -1,4 +1,4 @@
-"""The ``bazaar`` command: serve, worker, migrate, plugins, config check, users, demo."""
+"""The ``bazaar`` command: serve, worker, migrate, plugins, config check, files purge, users, demo."""
 
 from __future__ import annotations
 
@@ -215,6 +215,23 @@ def cmd_config_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_files_purge(args: argparse.Namespace) -> int:
+    """``bazaar files purge``: what the daily purge timer does, now."""
+    settings = settings_from_args(args)
+
+    async def run() -> tuple[int, int]:
+        rt = _runtime(settings)
+        await rt.start()
+        try:
+            return await rt.files.purge()  # type: ignore[no-any-return]
+        finally:
+            await rt.stop()
+
+    records, blobs = asyncio.run(run())
+    print(msgspec.json.encode({"purged_records": records, "deleted_blobs": blobs}).decode(), flush=True)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="bazaar", description="Bazaar commerce framework")
     parser.add_argument("--version", action="version", version=f"bazaar {KERNEL_VERSION}")
@@ -249,6 +266,14 @@ def build_parser() -> argparse.ArgumentParser:
     check = config_sub.add_parser("check", help="print the effective config or the errors")
     check.add_argument("--demo", action="store_true")
     check.set_defaults(run=cmd_config_check)
+
+    files = sub.add_parser("files", help="the shared file store")
+    files_sub = files.add_subparsers(dest="files_command", required=True)
+    purge = files_sub.add_parser(
+        "purge", help="delete files past retention and not on legal hold, then bytes no file uses"
+    )
+    purge.add_argument("--demo", action="store_true")
+    purge.set_defaults(run=cmd_files_purge)
 
     for name, (configure, run) in COMMANDS.items():
         command = sub.add_parser(name)

@@ -199,13 +199,22 @@ def bazaar_db_url(bazaar_engine: str, _bazaar_templates: dict[str, Any], tmp_pat
 
 
 @pytest.fixture
-async def bazaar_factory(bazaar_db_url: str) -> AsyncIterator[Any]:
+def bazaar_files_dir(bazaar_db_url: str, tmp_path: Path) -> str:
+    """Where this test's stored files live: beside the SQLite file, or a directory of its own."""
+    if bazaar_db_url.startswith("sqlite:///"):
+        return bazaar_db_url[len("sqlite:///"):] + ".files"
+    return str(tmp_path / "files")
+
+
+@pytest.fixture
+async def bazaar_factory(bazaar_db_url: str, bazaar_files_dir: str) -> AsyncIterator[Any]:
     """``await bazaar_factory(plugins=[...], config={...}, extra=[...])`` -> a started Kit."""
     from bazaar.sdk.testing.kit import build_kit
 
     kits: list[Any] = []
 
     async def factory(**kwargs: Any) -> Any:
+        kwargs.setdefault("files_dir", bazaar_files_dir)
         kit = await build_kit(bazaar_db_url, **kwargs)
         kits.append(kit)
         return kit

@@ -269,6 +269,7 @@ async def test_two_worker_processes_run_each_timer_exactly_once(bazaar_factory, 
         BAZAAR_WORKER__BATCH_SIZE="25",
         BAZAAR_LOG__JSON="false",
         BAZAAR_LOG__LEVEL="WARNING",
+        BAZAAR_FILES_DIR=str(tmp_path / "files"),
     )
     names = [f"bazaar-mp-{os.getpid()}-{n}" for n in (1, 2)]
     logs = [(tmp_path / f"{name}.out").open("w+") for name in names]

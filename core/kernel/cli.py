@@ -202,10 +202,12 @@ def _policy_table(policy: Any) -> str:
 
 
 def cmd_config_check(args: argparse.Namespace) -> int:
+    from bazaar.core.kernel.files import build_storage
     from bazaar.core.kernel.plugins import PluginHost
 
     settings = settings_from_args(args)
     host = PluginHost.build(settings)
+    build_storage(settings)  # refuses a deployment with nowhere to keep stored files
     effective = mask(settings)
     effective["plugins"] = {
         "enabled": host.order,

@@ -15,7 +15,6 @@ from piccolo.conf.apps import AppConfig
 from piccolo.table import Table
 
 from bazaar.core.kernel import events as _events
-from bazaar.sdk.calendar import Calendar
 from bazaar.core.kernel.clock import Clock, SystemClock
 from bazaar.core.kernel.config import Settings
 from bazaar.core.kernel.db import Database
@@ -24,6 +23,7 @@ from bazaar.core.kernel.logging import request_id_var
 from bazaar.core.kernel.migrations import load_app, migrate, pending
 from bazaar.core.kernel.plugins import PluginHost
 from bazaar.core.kernel.timers import Timers, Worker
+from bazaar.sdk.calendar import Calendar
 from bazaar.sdk.errors import PluginError
 from bazaar.sdk.plugin import Plugin
 from bazaar.sdk.types import HookContext
@@ -51,9 +51,9 @@ class Runtime:
         self.plugins = PluginHost.build(
             settings, extra=extra_plugins, discover_installed=discover_installed
         )
-        self.db = Database(settings.database)
         #: the shared file store (``[files]``: a directory beside the SQLite file, or S3)
         self.files = KernelFileStore(self, build_storage(settings))
+        self.db = Database(settings.database)
         self.events = _events.EventBus(self)
         self.timers = Timers(self)
         self.worker = Worker(self)

@@ -24,7 +24,14 @@ from bazaar.sdk.errors import (
     FileTypeRefused,
     StorageFailed,
 )
-from bazaar.sdk.files import ANY_BYTES, Access, FileRules, StorageProvider, StoredFile, sniff_content_type
+from bazaar.sdk.files import (
+    ANY_BYTES,
+    Access,
+    FileRules,
+    StorageProvider,
+    StoredFile,
+    sniff_content_type,
+)
 
 if TYPE_CHECKING:
     from bazaar.core.kernel.runtime import Runtime

@@ -111,6 +111,10 @@ class FileStore(Protocol):
         """Keep (or stop keeping) a file past its retention date."""
         ...
 
+    async def set_retention(self, file_id: str, retain_until: datetime | None) -> StoredFile:
+        """Move a file's retention date (e.g. counted from a case's closing); ``None`` keeps it."""
+        ...
+
     async def purge_expired(self) -> int:
         """Delete the records past retention and not on hold, then bytes no record uses; return how many records."""
         ...

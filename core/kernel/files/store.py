@@ -166,6 +166,18 @@ class KernelFileStore:
                 raise FileNotFound("no such file")
             return await self.get(file_id)
 
+    async def set_retention(self, file_id: str, retain_until: datetime | None) -> StoredFile:
+        """Move a file's retention date; ``None`` keeps it until set again."""
+        if retain_until is not None and retain_until.tzinfo is None:
+            raise ValueError("retain_until must be timezone-aware")
+        async with self.rt.unit_of_work():
+            rows = await self.rt.db.execute(
+                "UPDATE kernel_file SET retain_until = {} WHERE id = {} RETURNING id", retain_until, file_id
+            )
+            if not rows:
+                raise FileNotFound("no such file")
+            return await self.get(file_id)
+
     async def purge_expired(self) -> int:
         """Delete the records past retention and not on hold, then bytes no record uses."""
         records, _ = await self.purge()

@@ -93,9 +93,26 @@ async def test_retention_purge_keeps_held_and_shared_files(bazaar: Any, bazaar_f
     assert [r["due_at"] for r in pending] == [bazaar.clock.now() + timedelta(days=1)]  # one a day, always
 
 
-async def test_legal_hold_of_an_unknown_file_is_not_found(bazaar: Any) -> None:
+async def test_retention_moved_later_or_cleared(bazaar: Any) -> None:
+    files = bazaar.runtime.files
+    closed_case = await files.put("aftersales.evidence", PHOTOS, JPEG, filename="a.jpg", owner_id="u")
+    kept = await files.put("aftersales.evidence", PHOTOS, PDF, filename="b.pdf", owner_id="u")
+    later = bazaar.clock.now() + timedelta(days=1095)
+    assert (await files.set_retention(closed_case.id, later)).retain_until == later
+    assert (await files.set_retention(kept.id, None)).retain_until is None
+    await bazaar.advance(timedelta(days=1094))
+    assert (await files.get(closed_case.id)).id == closed_case.id and (await files.get(kept.id)).id == kept.id
+    await bazaar.advance(timedelta(days=2))
+    with pytest.raises(FileNotFound):
+        await files.get(closed_case.id)
+    assert await files.read(kept.id) == PDF
+
+
+async def test_governing_an_unknown_file_is_not_found(bazaar: Any) -> None:
     with pytest.raises(FileNotFound):
         await bazaar.runtime.files.set_legal_hold("file_01JD0000000000000000000000", True)
+    with pytest.raises(FileNotFound):
+        await bazaar.runtime.files.set_retention("file_01JD0000000000000000000000", None)
 
 
 async def test_bytes_of_a_rolled_back_put_are_swept(bazaar: Any, bazaar_files_dir: str) -> None:

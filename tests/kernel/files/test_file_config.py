@@ -75,3 +75,15 @@ async def test_bazaar_files_purge(bazaar: Any, bazaar_db_url: str, bazaar_files_
     assert done.returncode == 0, done.stderr
     assert msgspec.json.decode(done.stdout) == {"purged_records": 1, "deleted_blobs": 1}
     assert not any(Path(bazaar_files_dir).glob(f"??/??/{old.sha256}"))
+
+
+def test_the_operator_guides_reference_config_loads(tmp_path: Path) -> None:
+    import re
+
+    guide = (Path(__file__).resolve().parents[3] / "docs" / "operators.md").read_text(encoding="utf-8")
+    reference = re.search(r"```toml\n(.*?)```", guide, re.S)
+    assert reference is not None
+    (tmp_path / "bazaar.toml").write_text(reference.group(1), encoding="utf-8")
+    loaded = load_settings(tmp_path / "bazaar.toml", environ={})
+    assert loaded.files.s3 is not None and loaded.files.s3.prefix == "bazaar/"
+    assert isinstance(build_storage(loaded), S3Storage)  # [files.s3] wins over [files] dir

@@ -49,7 +49,14 @@ from bazaar.plugins.reviews.schemas import (
 )
 from bazaar.plugins.reviews.settings import values
 from bazaar.sdk.api import Actor, Cursor, Limit, Page, check_id, problems
-from bazaar.sdk.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from bazaar.sdk.errors import (
+    FileEmpty,
+    FileTooLarge,
+    FileTypeRefused,
+    InvalidTransition,
+    PermissionDenied,
+    ValidationFailed,
+)
 from bazaar.sdk.files import content_disposition
 
 #: the kernel's runtime (a ``PluginRuntime``; a Protocol cannot be checked at injection) and the caller
@@ -107,7 +114,8 @@ class BuyerReviewsController(Controller):
         """Appeal against the hiding of your review within ``appeal_window_days``; an operator decides."""
         return await moderation.appeal(rt, actor, _rvw(review_id), data)
 
-    @post("/photos", operation_id="reviews_photo_upload", opt=USER, responses=problems(ValidationFailed))
+    @post("/photos", operation_id="reviews_photo_upload", opt=USER,
+          responses=problems(FileTooLarge, FileTypeRefused, FileEmpty, ValidationFailed))
     async def upload(self, rt: Rt, actor: Caller, request: Request[Any, Any, Any], filename: FileName) -> PhotoStored:
         """Upload one photo as the raw body (jpeg, png or webp; size limit); name its id on a review."""
         return await photos.upload(rt, actor, await request.body(), filename=filename,

@@ -29,7 +29,7 @@ async def upload(rt: PluginRuntime, actor: Actor, data: bytes, *, filename: str,
     """Store one photo owned by the caller (``413 file_too_large`` / ``415 file_type_refused`` from the store)."""
     async with rt.unit_of_work():
         stored = await rt.files.put(PHOTO_USE, rules(rt), data, filename=filename, owner_id=actor.user_id,
-                                    access="owner", declared_type=declared_type)
+                                    access="owner", declared_type=declared_type, field="body")
     return PhotoStored(id=stored.id, content_type=stored.content_type, size=stored.size, sha256=stored.sha256)
 
 

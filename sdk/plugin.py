@@ -67,7 +67,8 @@ class Plugin:
     routes: Sequence[Any] = ()
     timers: dict[str, TimerHandler] = field(default_factory=dict)
     subscribes: Sequence[str] = ()
-    policy: Callable[[Any], dict[str, Any]] | None = None
+    #: ``policy(config)``: the policy lines in force (key, value, origin, source), for ``bazaar plugins --policy``
+    policy: Callable[[Any], list[dict[str, Any]] | dict[str, Any]] | None = None
     events: Sequence[type] = ()
     commands: Sequence[Command] = ()
     #: ``async def demo(rt: PluginRuntime, demo: bazaar.sdk.demo.DemoContext) -> None``, run by ``serve --demo``

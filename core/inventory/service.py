@@ -188,6 +188,29 @@ async def _apply(
         await refresh_in_stock(rt, [s for s, _ in merged])
 
 
+async def restock(
+    rt: Runtime, sku_id: str, quantity: int, *, ref: str, reason: str, actor_id: str | None = None
+) -> int:
+    """Put goods back on hand (a return received, a parcel intercepted); returns the new on-hand count.
+
+    One conditional UPDATE and an ``inventory_movement`` of kind ``restock``; ``404
+    sku_not_found`` for an unknown SKU, ``422 invalid_quantity`` unless 1 <= quantity <= 1,000,000.
+    """
+    [(sku_id, quantity)] = _merge([(sku_id, quantity)])
+    async with rt.unit_of_work():
+        rows = await rt.db.execute(
+            "UPDATE catalogue_sku SET on_hand = on_hand + {}, updated_at = {} WHERE id = {} "
+            "RETURNING id, merchant_id, on_hand, reserved",
+            quantity, rt.clock.now(), sku_id,
+        )
+        if not rows:
+            raise NotFound("no such SKU", code="sku_not_found")
+        await _record(rt, rows, kind="restock", deltas={sku_id: (quantity, 0)}, ref=ref, actor_id=actor_id,
+                      reason=reason)
+        await refresh_in_stock(rt, [sku_id])
+    return int(rows[0]["on_hand"])
+
+
 async def record_initial(rt: Runtime, rows: list[dict[str, Any]], *, actor_id: str | None) -> None:
     """Log the opening stock of newly created SKUs (in the caller's transaction)."""
     rows = [r for r in rows if r["on_hand"]]

@@ -1,12 +1,14 @@
 """The runtime: settings, clock, database, plugin host, events, timers and worker, wired once.
 
 ``Runtime`` is what route handlers (through dependency injection), services, hooks
-objects (``PluginContext.runtime``) and timer handlers receive.
+objects (``PluginContext.runtime``) and timer handlers receive. Plugins see it through
+the :class:`bazaar.sdk.runtime.PluginRuntime` protocol, which it satisfies (checked by
+mypy in ``tests/contract/test_runtime_protocol.py``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import AbstractAsyncContextManager
 from typing import Any
 
@@ -15,7 +17,6 @@ from piccolo.conf.apps import AppConfig
 from piccolo.table import Table
 
 from bazaar.core.kernel import events as _events
-from bazaar.sdk.calendar import Calendar
 from bazaar.core.kernel.clock import Clock, SystemClock
 from bazaar.core.kernel.config import Settings
 from bazaar.core.kernel.db import Database
@@ -23,6 +24,7 @@ from bazaar.core.kernel.logging import request_id_var
 from bazaar.core.kernel.migrations import load_app, migrate, pending
 from bazaar.core.kernel.plugins import PluginHost
 from bazaar.core.kernel.timers import Timers, Worker
+from bazaar.sdk.calendar import Calendar
 from bazaar.sdk.errors import PluginError
 from bazaar.sdk.plugin import Plugin
 from bazaar.sdk.types import HookContext
@@ -106,8 +108,35 @@ class Runtime:
             actor_roles=actor_roles,
         )
 
+    def after_commit(self, callback: Callable[[], Any]) -> None:
+        """Run ``callback`` (sync or async) once the current transaction commits."""
+        self.db.after_commit(callback)
+
     def plugin_config(self, plugin_id: str) -> Any:
+        """The decoded config Struct of an enabled plugin."""
         return self.plugins.plugin_config(plugin_id)
+
+    def provider(self, kind: str, provider_id: str) -> Any:
+        """A registered provider object; ``PluginError`` when none is registered under that id."""
+        return self.plugins.provider(kind, provider_id)
+
+    def providers(self, kind: str) -> dict[str, Any]:
+        """Every registered provider of ``kind``, by id."""
+        return {pid: p for (k, pid), p in self.plugins.providers.items() if k == kind}
+
+    def is_enabled(self, plugin_id: str) -> bool:
+        """Whether a plugin is enabled in this deployment."""
+        return plugin_id in self.plugins.loaded
+
+    @property
+    def currency(self) -> str:
+        """The marketplace's currency (``checkout.currency``)."""
+        return self.settings.checkout.currency
+
+    @property
+    def public_url(self) -> str | None:
+        """The public base URL of the API (``server.public_url``), if configured."""
+        return self.settings.server.public_url
 
 
 def core_timers() -> dict[str, Any]:

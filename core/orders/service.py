@@ -244,7 +244,9 @@ async def _history(
     )
 
 
-async def set_aftersales_open(rt: Runtime, order_id: str, open: bool, *, plugin: str) -> OrderSnapshot:
+async def set_aftersales_open(
+    rt: Runtime, order_id: str, open: bool, *, plugin: str, case_id: str | None = None
+) -> OrderSnapshot:
     """Raise or clear the order's ``aftersales_open`` flag (the after-sales plugin owns it).
 
     Not a state change: the history gets an ``aftersales_open`` / ``aftersales_close``
@@ -261,7 +263,7 @@ async def set_aftersales_open(rt: Runtime, order_id: str, open: bool, *, plugin:
         await _history(rt, order_id, row["state"], row["state"], event, None, "plugin", plugin, None)
         await rt.events.emit(
             f"order.aftersales_{'opened' if open else 'closed'}",
-            {"order_id": order_id, "merchant_id": row["merchant_id"], "plugin": plugin},
+            {"order_id": order_id, "merchant_id": row["merchant_id"], "plugin": plugin, "case_id": case_id},
             subject=order_id,
         )
         return snapshot(await _load(rt, order_id))

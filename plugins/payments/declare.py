@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bazaar.plugins.payments import (
-    cli,  # noqa: F401  (registers ``bazaar payments``)
-    policy,
-)
+from bazaar.plugins.payments import cli, policy
 from bazaar.plugins.payments.api import ROUTES
 from bazaar.plugins.payments.hooks import SUBSCRIBES, PaymentsHooks
 from bazaar.plugins.payments.providers.sandbox.api import ROUTES as SANDBOX_ROUTES
@@ -32,4 +29,5 @@ def declare(pid: str, other: str, summary: str, config: Any, rules: Any) -> Plug
         timers=timers_for(pid),
         subscribes=SUBSCRIBES,
         policy=lambda cfg: policy.explain(rules, cfg),
+        commands=(cli.COMMAND,),
     )

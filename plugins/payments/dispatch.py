@@ -11,10 +11,12 @@ from typing import Any
 
 from bazaar.plugins.payments.providers import adapter
 from bazaar.plugins.payments.providers.base import CreatePayment, Split, decode_detail
+from bazaar.sdk.plugin import TimerHandler
+from bazaar.sdk.runtime import PluginRuntime
 from bazaar.sdk.timers import Due, outside_transaction
 
 
-async def send(rt: Any, pid: str, instruction_id: str) -> None:
+async def send(rt: PluginRuntime, pid: str, instruction_id: str) -> None:
     from bazaar.plugins.payments import service
 
     ins = await rt.db.fetchrow("SELECT * FROM payments_instruction WHERE id = {}", instruction_id)
@@ -42,7 +44,7 @@ async def send(rt: Any, pid: str, instruction_id: str) -> None:
             commission_bps=service.rules(rt, pid)["commission_bps"],
         ))
         provider_ref = ack.provider_ref
-        async with rt.db.transaction():
+        async with rt.unit_of_work():
             await rt.db.execute(
                 "UPDATE payments_payment SET provider_ref = COALESCE(provider_ref, {}), provider_pay_url = {}, "
                 "state = CASE WHEN state = 'created' THEN 'pending' ELSE state END WHERE id = {}",
@@ -56,7 +58,7 @@ async def send(rt: Any, pid: str, instruction_id: str) -> None:
         return
     if kind == "close":
         if not payment.get("provider_ref"):
-            async with rt.db.transaction():
+            async with rt.unit_of_work():
                 await rt.db.execute(
                     "UPDATE payments_instruction SET status = 'succeeded', finished_at = {} WHERE id = {}",
                     rt.clock.now(), instruction_id,
@@ -77,7 +79,7 @@ async def send(rt: Any, pid: str, instruction_id: str) -> None:
         provider_ref = (await adp.payout(
             ins["id"], detail["account_ref"], ins["currency"], ins["amount_minor"]
         )).provider_ref
-    async with rt.db.transaction():
+    async with rt.unit_of_work():
         await rt.db.execute(
             "UPDATE payments_instruction SET status = CASE WHEN status = 'queued' THEN 'sent' ELSE status END, "
             "provider_ref = {}, sent_at = {} WHERE id = {}",
@@ -85,9 +87,9 @@ async def send(rt: Any, pid: str, instruction_id: str) -> None:
         )
 
 
-def dispatch_timer(pid: str) -> Any:
+def dispatch_timer(pid: str) -> TimerHandler:
     @outside_transaction
-    async def dispatch(rt: Any, due: Due) -> None:
+    async def dispatch(rt: PluginRuntime, due: Due) -> None:
         """Timer: send one instruction to the provider (after the recording transaction committed)."""
         await send(rt, pid, due.subject)
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
-from typing import Any
+from typing import Any, Literal
+from weakref import WeakKeyDictionary
 
 import msgspec
 
@@ -21,6 +22,7 @@ from bazaar.plugins.payments.providers import adapter
 from bazaar.plugins.payments.providers.base import BadNotification, Notice, decode_detail
 from bazaar.sdk.api import new_id
 from bazaar.sdk.errors import Conflict, FieldProblem, NotFound, Unauthorized, ValidationFailed
+from bazaar.sdk.runtime import PluginRuntime
 from bazaar.sdk.types import CheckoutSnapshot, PaymentStart, RefundResult
 
 log = logging.getLogger("bazaar.payments")
@@ -31,32 +33,35 @@ PLUGINS = (ESCROW, INSTANT)
 PENDING = ("queued", "sent")
 
 
-def active_plugin(rt: Any) -> str:
+#: the effective policy values per runtime and plugin id (resolved once)
+_RULES: WeakKeyDictionary[PluginRuntime, dict[str, dict[str, Any]]] = WeakKeyDictionary()
+
+
+def active_plugin(rt: PluginRuntime) -> str:
     """The payments plugin enabled in this runtime (escrow and instant never both)."""
     for pid in PLUGINS:
-        if pid in rt.plugins.loaded:
+        if rt.is_enabled(pid):
             return pid
     raise NotFound("no payments plugin is enabled", code="payments.not_enabled")
 
 
-def rules(rt: Any, pid: str) -> dict[str, Any]:
+def rules(rt: PluginRuntime, pid: str) -> dict[str, Any]:
     """The effective policy values of ``pid`` (preset plus overrides)."""
-    table = policy.RULES
-    key = f"{pid}:rules"
-    if key not in rt.services:
-        rt.services[key] = table.resolve(rt.plugin_config(pid))
-    return rt.services[key]
+    resolved = _RULES.setdefault(rt, {})
+    if pid not in resolved:
+        resolved[pid] = policy.RULES.resolve(rt.plugin_config(pid))
+    return resolved[pid]
 
 
-def _lock(rt: Any) -> str:
-    return "" if rt.db.is_sqlite else " FOR UPDATE"
+def _lock(rt: PluginRuntime) -> str:
+    return "" if rt.db.engine_name == "sqlite" else " FOR UPDATE"
 
 
 # --- instructions ---------------------------------------------------------------------
 
 
 async def _instruct(
-    rt: Any, pid: str, kind: str, *, currency: str, amount: int, payment_id: str | None = None,
+    rt: PluginRuntime, pid: str, kind: str, *, currency: str, amount: int, payment_id: str | None = None,
     order_id: str | None = None, merchant_id: str | None = None, customer_id: str | None = None,
     detail: dict[str, Any] | None = None, idempotency_key: str | None = None, reason: str | None = None,
 ) -> dict[str, Any]:
@@ -80,16 +85,17 @@ async def _instruct(
     return row
 
 
-async def _pending_sum(rt: Any, where: str, *args: Any) -> int:
+async def _pending_sum(rt: PluginRuntime, where: str, *args: Any) -> int:
     row = await rt.db.fetchrow(
         "SELECT COALESCE(SUM(amount_minor), 0) AS total FROM payments_instruction "
         f"WHERE status IN ('queued', 'sent') AND {where}",
         *args,
     )
+    assert row is not None
     return int(row["total"])
 
 
-async def settlement_ref(rt: Any, merchant_id: str) -> str:
+async def settlement_ref(rt: PluginRuntime, merchant_id: str) -> str:
     """The merchant's account at the provider (its sub-merchant id)."""
     row = await rt.db.fetchrow(
         "SELECT provider_account_ref FROM payments_settlement_account WHERE merchant_id = {}", merchant_id
@@ -100,7 +106,7 @@ async def settlement_ref(rt: Any, merchant_id: str) -> str:
 # --- start and cancel (called by the core through the provider object) -----------------
 
 
-async def start_payment(rt: Any, pid: str, checkout: CheckoutSnapshot) -> PaymentStart:
+async def start_payment(rt: PluginRuntime, pid: str, checkout: CheckoutSnapshot) -> PaymentStart:
     """Record one payment for the checkout and its orders; the create instruction goes after commit."""
     async with rt.unit_of_work():
         existing = await rt.db.fetchrow("SELECT * FROM payments_payment WHERE checkout_id = {}", checkout.id)
@@ -135,17 +141,18 @@ async def start_payment(rt: Any, pid: str, checkout: CheckoutSnapshot) -> Paymen
             payment_id=payment_id, customer_id=checkout.customer_id, idempotency_key=f"create:{checkout.id}",
         )
         row = await rt.db.fetchrow("SELECT * FROM payments_payment WHERE id = {}", payment_id)
+    assert row is not None
     return _start(row)
 
 
 def _start(row: dict[str, Any]) -> PaymentStart:
-    status = "paid" if row["state"] == "paid" else "pending"
+    status: Literal["paid", "pending"] = "paid" if row["state"] == "paid" else "pending"
     return PaymentStart(
         payment_id=row["id"], status=status, pay_url=f"/api/v1/payments/pay/{row['id']}", expires_at=row["expires_at"]
     )
 
 
-async def cancel_payment(rt: Any, pid: str, checkout_id: str, reason: str) -> None:
+async def cancel_payment(rt: PluginRuntime, pid: str, checkout_id: str, reason: str) -> None:
     """An unpaid checkout was cancelled (timeout or customer): close the payment at the provider."""
     async with rt.unit_of_work():
         payment = await rt.db.fetchrow(
@@ -171,7 +178,7 @@ async def cancel_payment(rt: Any, pid: str, checkout_id: str, reason: str) -> No
 # --- notifications ----------------------------------------------------------------------
 
 
-async def receive_notification(rt: Any, pid: str, provider: str, headers: Any, body: bytes) -> str:
+async def receive_notification(rt: PluginRuntime, pid: str, provider: str, headers: Any, body: bytes) -> str:
     """Verify a provider notification and apply it once; answers what happened.
 
     The notify route and the sandbox's in-process sender both come here, so verification
@@ -201,7 +208,7 @@ async def receive_notification(rt: Any, pid: str, provider: str, headers: Any, b
     return outcome
 
 
-async def _apply(rt: Any, pid: str, notice: Notice, notification_id: str) -> str:
+async def _apply(rt: PluginRuntime, pid: str, notice: Notice, notification_id: str) -> str:
     if notice.type.startswith("payment."):
         return await _apply_payment(rt, pid, notice, notification_id)
     instruction = await rt.db.fetchrow(
@@ -241,7 +248,7 @@ async def _apply(rt: Any, pid: str, notice: Notice, notification_id: str) -> str
     return f"{kind}_posted"
 
 
-async def _apply_payment(rt: Any, pid: str, notice: Notice, notification_id: str) -> str:
+async def _apply_payment(rt: PluginRuntime, pid: str, notice: Notice, notification_id: str) -> str:
     payment = await rt.db.fetchrow(
         f"SELECT * FROM payments_payment WHERE id = {{}}{_lock(rt)}", notice.instruction_ref or ""
     )
@@ -313,14 +320,14 @@ async def _apply_payment(rt: Any, pid: str, notice: Notice, notification_id: str
     return "paid"
 
 
-async def _credit_merchant(rt: Any, merchant_id: str, currency: str, amount: int, order_id: str) -> list[Line]:
+async def _credit_merchant(rt: PluginRuntime, merchant_id: str, currency: str, amount: int, order_id: str) -> list[Line]:
     """Lines crediting ``amount`` to a merchant: its debt is repaid first, the rest is payable."""
     debt = -await ledger.balance_of(rt, "merchant_debt", merchant_id, currency)
     repaid, payable = policy.merchant_credit(amount, debt)
     return [Line("merchant_debt", merchant_id, repaid, order_id), Line("merchant_payable", merchant_id, payable, order_id)]
 
 
-async def _post_release(rt: Any, pid: str, ins: dict[str, Any], notification_id: str) -> None:
+async def _post_release(rt: PluginRuntime, pid: str, ins: dict[str, Any], notification_id: str) -> None:
     detail = decode_detail(ins["detail"])
     oid = ins["order_id"]
     await ledger.post(
@@ -337,7 +344,7 @@ async def _post_release(rt: Any, pid: str, ins: dict[str, Any], notification_id:
     await ensure_payout_timer(rt, pid)
 
 
-async def _post_refund(rt: Any, pid: str, ins: dict[str, Any], notification_id: str) -> None:
+async def _post_refund(rt: PluginRuntime, pid: str, ins: dict[str, Any], notification_id: str) -> None:
     source = decode_detail(ins["detail"])["source"]
     amount, oid, cur = ins["amount_minor"], ins["order_id"], ins["currency"]
     refund = Line("refunds", ins["customer_id"], amount, oid)
@@ -358,7 +365,7 @@ async def _post_refund(rt: Any, pid: str, ins: dict[str, Any], notification_id: 
     )
 
 
-async def _post_payout(rt: Any, pid: str, ins: dict[str, Any], notification_id: str) -> None:
+async def _post_payout(rt: PluginRuntime, pid: str, ins: dict[str, Any], notification_id: str) -> None:
     await ledger.post(
         rt, key=f"payout:{ins['id']}", kind="payout", plugin=pid, currency=ins["currency"],
         instruction_id=ins["id"], notification_id=notification_id,
@@ -370,7 +377,7 @@ async def _post_payout(rt: Any, pid: str, ins: dict[str, Any], notification_id: 
 # --- release ----------------------------------------------------------------------------
 
 
-async def request_release(rt: Any, pid: str, order_id: str, reason: str, *, from_timer: bool = False) -> dict[str, Any] | None:
+async def request_release(rt: PluginRuntime, pid: str, order_id: str, reason: str, *, from_timer: bool = False) -> dict[str, Any] | None:
     """Instruct the provider to settle a held order to its merchant, less the commission.
 
     Paused (``release_wanted``) while an after-sales case is open; nothing to release
@@ -416,7 +423,7 @@ async def request_release(rt: Any, pid: str, order_id: str, reason: str, *, from
 
 
 async def request_refund(
-    rt: Any, pid: str, order_id: str, *, amount: int, currency: str, reason: str, idempotency_key: str,
+    rt: PluginRuntime, pid: str, order_id: str, *, amount: int, currency: str, reason: str, idempotency_key: str,
 ) -> RefundResult:
     """Refund (part of) an order to the original method; idempotent by ``idempotency_key``.
 
@@ -461,7 +468,9 @@ async def request_refund(
 
 
 def _refund_result(row: dict[str, Any]) -> RefundResult:
-    status = {"succeeded": "succeeded", "failed": "failed"}.get(row["status"], "pending")
+    status: Literal["pending", "succeeded", "failed"] = (
+        "succeeded" if row["status"] == "succeeded" else "failed" if row["status"] == "failed" else "pending"
+    )
     from bazaar.sdk.money import Money
 
     return RefundResult(refund_id=row["id"], status=status, amount=Money(amount=row["amount_minor"],
@@ -471,7 +480,7 @@ def _refund_result(row: dict[str, Any]) -> RefundResult:
 # --- payouts ----------------------------------------------------------------------------
 
 
-async def ensure_payout_timer(rt: Any, pid: str) -> None:
+async def ensure_payout_timer(rt: PluginRuntime, pid: str) -> None:
     """Make sure the next automatic payout run is scheduled (one timer per interval slot)."""
     hours = rt.plugin_config(pid).payout_interval_hours
     if not hours:
@@ -483,7 +492,7 @@ async def ensure_payout_timer(rt: Any, pid: str) -> None:
     await rt.timers.schedule(f"{pid}.payout", f"slot:{slot}", due, {})
 
 
-async def run_payouts(rt: Any, pid: str) -> list[dict[str, Any]]:
+async def run_payouts(rt: PluginRuntime, pid: str) -> list[dict[str, Any]]:
     """Batch each merchant's payable (less payouts in flight) into one payout instruction."""
     made: list[dict[str, Any]] = []
     owners = await rt.db.fetch(
@@ -511,7 +520,7 @@ async def run_payouts(rt: Any, pid: str) -> list[dict[str, Any]]:
     return made
 
 
-async def register_settlement_account(rt: Any, pid: str, merchant_id: str, holder_name: str,
+async def register_settlement_account(rt: PluginRuntime, pid: str, merchant_id: str, holder_name: str,
                                       bank_account: str) -> dict[str, Any]:
     """Bind the merchant's bank account at the provider (outside any transaction), then record it."""
     ref = await adapter(rt, pid).register_account(merchant_id, holder_name, bank_account)
@@ -523,13 +532,14 @@ async def register_settlement_account(rt: Any, pid: str, merchant_id: str, holde
             new_id("sac"), merchant_id, adapter(rt, pid).id, ref, holder_name, bank_account[-4:], rt.clock.now(),
         )
         row = await rt.db.fetchrow("SELECT * FROM payments_settlement_account WHERE merchant_id = {}", merchant_id)
+    assert row is not None
     return row
 
 
 # --- review -----------------------------------------------------------------------------
 
 
-async def resolve(rt: Any, pid: str, payment_id: str, action: str, note: str, actor_id: str | None) -> dict[str, Any]:
+async def resolve(rt: PluginRuntime, pid: str, payment_id: str, action: str, note: str, actor_id: str | None) -> dict[str, Any]:
     """Resolve a payment in ``needs_review``: ``refund`` the received funds, or ``dismiss`` when settled."""
     async with rt.unit_of_work():
         payment = await rt.db.fetchrow(f"SELECT * FROM payments_payment WHERE id = {{}}{_lock(rt)}", payment_id)
@@ -556,4 +566,5 @@ async def resolve(rt: Any, pid: str, payment_id: str, action: str, note: str, ac
             rt.clock.now(), f"{action} by {actor_id}: {note}", payment_id,
         )
         row = await rt.db.fetchrow("SELECT * FROM payments_payment WHERE id = {}", payment_id)
+    assert row is not None
     return row

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 from fractions import Fraction
-from typing import Any
 
 from bazaar.plugins.qualification import policy, service
 from bazaar.plugins.qualification.schemas import (
@@ -18,21 +17,22 @@ from bazaar.plugins.qualification.schemas import (
     CreditRuleComponent,
     CreditRules,
 )
+from bazaar.sdk.runtime import PluginRuntime
 from bazaar.sdk.timers import Due
-from bazaar.sdk.types import DomainEvent
+from bazaar.sdk.types import DomainEvent, ProductSummary
 
 NIGHTLY = "qualification.credit_nightly"
 ORDER_KINDS = ("order", "shipped_on_time", "shipped_late", "cancelled")
 
 
-async def ensure_nightly(rt: Any) -> None:
+async def ensure_nightly(rt: PluginRuntime) -> None:
     """Schedule tonight's recomputation (one timer per night; the subject is the date)."""
     now = rt.clock.now()
     night = rt.calendar.local_date(now)
     await rt.timers.schedule(NIGHTLY, night.isoformat(), rt.calendar.end_of_day(night), {})
 
 
-async def merchant_of(rt: Any, event: DomainEvent) -> str | None:
+async def merchant_of(rt: PluginRuntime, event: DomainEvent) -> str | None:
     found = event.data.get("merchant_id")
     if isinstance(found, str):
         return found
@@ -42,7 +42,7 @@ async def merchant_of(rt: Any, event: DomainEvent) -> str | None:
     return None
 
 
-async def record(rt: Any, event: DomainEvent) -> bool:
+async def record(rt: PluginRuntime, event: DomainEvent) -> bool:
     """Turn one event into a fact and recompute that merchant; ``False`` when it counts for nothing."""
     fact = policy.credit_fact(event.type, event.data)
     if fact is None:
@@ -61,7 +61,7 @@ async def record(rt: Any, event: DomainEvent) -> bool:
     return bool(rows)
 
 
-async def counts(rt: Any, merchant_id: str) -> policy.CreditCounts:
+async def counts(rt: PluginRuntime, merchant_id: str) -> policy.CreditCounts:
     since = rt.clock.now() - timedelta(days=service.values(rt)["credit.window_days"])
     rows = await rt.db.fetch(
         "SELECT kind, COUNT(*) AS n, SUM(value) AS total FROM qualification_credit_fact "
@@ -88,7 +88,7 @@ async def counts(rt: Any, merchant_id: str) -> policy.CreditCounts:
     )
 
 
-async def recompute(rt: Any, merchant_id: str) -> tuple[int | None, str]:
+async def recompute(rt: PluginRuntime, merchant_id: str) -> tuple[int | None, str]:
     """Score and grade from the facts in the window; stored on the merchant's row."""
     p = service.values(rt)
     c = await counts(rt, merchant_id)
@@ -99,7 +99,7 @@ async def recompute(rt: Any, merchant_id: str) -> tuple[int | None, str]:
     return score, grade
 
 
-async def nightly(rt: Any, due: Due) -> None:
+async def nightly(rt: PluginRuntime, due: Due) -> None:
     """``qualification.credit_nightly``: recompute every rated or known merchant, then tomorrow's timer."""
     rows = await rt.db.fetch(
         "SELECT merchant_id FROM qualification_merchant UNION SELECT merchant_id FROM qualification_credit_fact"
@@ -112,9 +112,9 @@ async def nightly(rt: Any, due: Due) -> None:
     await rt.timers.schedule(NIGHTLY, night.isoformat(), rt.calendar.end_of_day(night), {})
 
 
-async def credit(rt: Any, merchant_id: str) -> CreditOut:
+async def credit(rt: PluginRuntime, merchant_id: str) -> CreditOut:
     """A merchant's score with each component's quality."""
-    await service.merchant_row(rt, merchant_id)
+    await service.load_merchant(rt, merchant_id)
     p = service.values(rt)
     c = await counts(rt, merchant_id)
     q = policy.qualities(c)
@@ -130,7 +130,7 @@ async def credit(rt: Any, merchant_id: str) -> CreditOut:
     )
 
 
-def rules(rt: Any) -> CreditRules:
+def rules(rt: PluginRuntime) -> CreditRules:
     p = service.values(rt)
     return CreditRules(
         formula="score = round_half_up(100 * sum(weight[c] * quality[c]) / sum(weight)); quality in 0..1, "
@@ -146,7 +146,7 @@ def rules(rt: Any) -> CreditRules:
     )
 
 
-async def ranking(rt: Any, products: list[Any]) -> dict[str, float]:
+async def ranking(rt: PluginRuntime, products: list[ProductSummary]) -> dict[str, float]:
     """Each product's boost from its merchant's grade (``credit.ranking_boost``)."""
     merchant_ids = sorted({p.merchant_id for p in products})
     if not merchant_ids:

@@ -13,23 +13,24 @@ from typing import Any
 from bazaar.plugins.qualification import service, states
 from bazaar.plugins.qualification.errors import MerchantClosed, SanctionInvalid, SanctionNotFound
 from bazaar.plugins.qualification.schemas import SanctionCreate, SanctionOut
-from bazaar.sdk.api import new_id
+from bazaar.sdk.api import Actor, new_id
 from bazaar.sdk.errors import FieldProblem
-from bazaar.sdk.services import merchants
+from bazaar.sdk.runtime import PluginRuntime
+from bazaar.sdk.services import transition_merchant
 from bazaar.sdk.timers import Due
 
 END = "qualification.sanction_end"
 START = "qualification.sanction_start"
 
 
-async def load(rt: Any, sanction_id: str) -> dict[str, Any]:
+async def load(rt: PluginRuntime, sanction_id: str) -> dict[str, Any]:
     row = await rt.db.fetchrow("SELECT * FROM qualification_sanction WHERE id = {}", sanction_id)
     if row is None:
         raise SanctionNotFound("no such sanction")
     return row
 
 
-async def impose(rt: Any, merchant_id: str, data: SanctionCreate, actor: Any) -> SanctionOut:
+async def impose(rt: PluginRuntime, merchant_id: str, data: SanctionCreate, actor: Actor) -> SanctionOut:
     """Record a sanction and apply it to the merchant's status."""
     p = service.values(rt)
     now = rt.clock.now()
@@ -40,8 +41,8 @@ async def impose(rt: Any, merchant_id: str, data: SanctionCreate, actor: Any) ->
         raise SanctionInvalid("the end is in the past", errors=[FieldProblem(field="ends_at", reason="must be in the future")])
     sanction_id = new_id("snc")
     async with rt.unit_of_work():
-        merchant = await service.merchant_row(rt, merchant_id, for_update=True)
-        if merchant["status"] == "closed":
+        merchant = await service.load_merchant(rt, merchant_id, for_update=True)
+        if merchant.status == "closed":
             raise MerchantClosed("the merchant is closed")
         notice = p["termination_notice_days"] if data.kind == "termination" else None
         starts_at = rt.calendar.add_days(now, notice) if notice else now
@@ -61,7 +62,7 @@ async def impose(rt: Any, merchant_id: str, data: SanctionCreate, actor: Any) ->
             await rt.timers.schedule(START, sanction_id, starts_at, {"merchant_id": merchant_id})
             await rt.events.emit("qualification.termination_notice", event, subject=merchant_id)
         elif data.kind == "termination":
-            await merchants.transition(rt, merchant_id, "closed", reason=data.reason, plugin=service.PLUGIN)
+            await transition_merchant(rt, merchant_id, "closed", reason=data.reason, by=service.BY)
         else:
             await service.reconcile(rt, merchant_id, data.reason)
         if data.ends_at is not None:
@@ -70,7 +71,7 @@ async def impose(rt: Any, merchant_id: str, data: SanctionCreate, actor: Any) ->
     return out
 
 
-async def _end(rt: Any, row: dict[str, Any], reason: str, *, by_timer: bool = False) -> None:
+async def _end(rt: PluginRuntime, row: dict[str, Any], reason: str, *, by_timer: bool = False) -> None:
     to = "cancelled" if row["status"] == "scheduled" else "ended"
     states.transition("sanction", row["status"], to)
     await rt.db.execute(
@@ -88,7 +89,7 @@ async def _end(rt: Any, row: dict[str, Any], reason: str, *, by_timer: bool = Fa
     await service.reconcile(rt, row["merchant_id"], f"sanction lifted: {reason}")
 
 
-async def lift(rt: Any, sanction_id: str, reason: str) -> SanctionOut:
+async def lift(rt: PluginRuntime, sanction_id: str, reason: str) -> SanctionOut:
     """An operator lifts an active sanction or withdraws a scheduled termination."""
     async with rt.unit_of_work():
         row = await load(rt, sanction_id)
@@ -97,7 +98,7 @@ async def lift(rt: Any, sanction_id: str, reason: str) -> SanctionOut:
     return out
 
 
-async def listing(rt: Any, merchant_id: str | None, *, published_only: bool, limit: int = 100) -> list[SanctionOut]:
+async def listing(rt: PluginRuntime, merchant_id: str | None, *, published_only: bool, limit: int = 100) -> list[SanctionOut]:
     where, args = [], []
     if merchant_id:
         where.append("merchant_id = {}")
@@ -111,23 +112,23 @@ async def listing(rt: Any, merchant_id: str | None, *, published_only: bool, lim
     return [service.sanction_out(r) for r in rows]
 
 
-async def end_timer(rt: Any, due: Due) -> None:
+async def end_timer(rt: PluginRuntime, due: Due) -> None:
     """``qualification.sanction_end``: the end time came; lift it."""
     row = await load(rt, due.subject)
     if row["status"] == "active":
         await _end(rt, row, "ended as scheduled", by_timer=True)
 
 
-async def start_timer(rt: Any, due: Due) -> None:
+async def start_timer(rt: PluginRuntime, due: Due) -> None:
     """``qualification.sanction_start``: the notice period of a termination ran out; close the store."""
     row = await load(rt, due.subject)
     if row["status"] != "scheduled":
         return
     states.transition("sanction", row["status"], "active")
     await rt.db.execute("UPDATE qualification_sanction SET status = 'active' WHERE id = {}", row["id"])
-    merchant = await service.merchant_row(rt, row["merchant_id"])
-    if merchant["status"] != "closed":
-        await merchants.transition(rt, row["merchant_id"], "closed", reason=row["reason"], plugin=service.PLUGIN)
+    merchant = await service.load_merchant(rt, row["merchant_id"])
+    if merchant.status != "closed":
+        await transition_merchant(rt, row["merchant_id"], "closed", reason=row["reason"], by=service.BY)
 
 
 TIMERS = {END: end_timer, START: start_timer}

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from bazaar.plugins.qualification.errors import DocumentNotFound
+from bazaar.sdk.runtime import PluginContext, PluginRuntime
 
 #: the first bytes each accepted content type must start with
 MAGIC: dict[str, tuple[bytes, ...]] = {
@@ -30,12 +31,12 @@ class DatabaseStorage:
     kind: ClassVar[str] = "storage"
     id = "qualification.db"
 
-    def __init__(self, source: Any) -> None:
+    def __init__(self, source: PluginContext[Any] | PluginRuntime) -> None:
         self._source = source  # the runtime, or a plugin context whose runtime is bound later
 
     @property
-    def rt(self) -> Any:
-        return getattr(self._source, "runtime", None) or self._source
+    def rt(self) -> PluginRuntime:
+        return self._source.runtime if isinstance(self._source, PluginContext) else self._source
 
     async def put(self, key: str, data: bytes, content_type: str) -> str:
         await self.rt.db.execute(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from contextlib import AbstractAsyncContextManager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from litestar.di import NamedDependency
 from piccolo.conf.apps import AppConfig
@@ -27,6 +27,7 @@ from bazaar.core.kernel.timers import Timers, Worker
 from bazaar.sdk.calendar import Calendar
 from bazaar.sdk.errors import PluginError
 from bazaar.sdk.plugin import Plugin
+from bazaar.sdk.runtime import PluginRuntime
 from bazaar.sdk.types import HookContext
 
 KERNEL_TIMERS = {
@@ -148,3 +149,9 @@ def core_timers() -> dict[str, Any]:
 
 #: annotate a handler parameter ``rt: RuntimeDep`` to receive the runtime
 RuntimeDep = NamedDependency[Runtime]
+
+if TYPE_CHECKING:
+
+    def _satisfies_the_plugin_runtime(rt: Runtime) -> PluginRuntime:
+        """mypy checks here that the kernel's runtime is everything plugins are promised."""
+        return rt

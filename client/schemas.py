@@ -90,7 +90,7 @@ class CategoryCrumb(_Out, frozen=True, kw_only=True):
 
 
 class Variant(_Out, frozen=True, kw_only=True):
-    """A buyable SKU: its price and availability (``in_stock``, ``low``, ``out_of_stock``)."""
+    """A buyable SKU: its price and availability (``in_stock``, ``low``, ``out``)."""
 
     id: str
     code: str

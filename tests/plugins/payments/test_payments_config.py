@@ -96,3 +96,16 @@ def test_payments_cli_is_declared() -> None:
     assert [c.name for c in escrow.commands] == [c.name for c in instant.commands] == ["payments"]
     args = build_parser().parse_args(["payments", "payout"])
     assert args.payments_command == "payout"
+
+
+def test_payments_payout_command_runs_on_a_migrated_database(tmp_path, monkeypatch, capsys) -> None:
+    import json
+
+    from bazaar.core.kernel.cli import main
+
+    monkeypatch.setenv("BAZAAR_DATABASE_URL", f"sqlite:///{tmp_path / 'payout.sqlite3'}")
+    monkeypatch.setenv("BAZAAR_PLUGINS_ENABLED", "payments.instant")
+    assert main(["migrate"]) == 0
+    capsys.readouterr()
+    assert main(["payments", "payout"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"payouts": []}

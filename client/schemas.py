@@ -30,6 +30,13 @@ class Money(_Out, frozen=True, kw_only=True):
     currency: str
 
 
+class Deadline(_Out, frozen=True, kw_only=True):
+    """Something that falls due in the current state (``pay_by``, ``auto_confirm``, ``ship_by``)."""
+
+    name: str
+    due_at: datetime
+
+
 class Page(_Out, Generic[T], frozen=True, kw_only=True):
     """One page of a list; pass ``next_cursor`` back as ``cursor`` for the next."""
 
@@ -189,6 +196,7 @@ class CheckoutOrderOut(_Out, frozen=True, kw_only=True):
     merchant_id: str
     state: str
     totals: Totals
+    allowed_actions: list[str] = []
 
 
 class PaymentOut(_Out, frozen=True, kw_only=True):
@@ -210,6 +218,8 @@ class CheckoutOut(_Out, frozen=True, kw_only=True):
     payment: PaymentOut
     buyer_note: str
     created_at: datetime
+    allowed_actions: list[str] = []
+    deadlines: list[Deadline] = []
 
 
 # --- orders ------------------------------------------------------------------------------
@@ -226,6 +236,7 @@ class OrderSummary(_Out, frozen=True, kw_only=True):
     aftersales_open: bool
     created_at: datetime
     updated_at: datetime
+    allowed_actions: list[str] = []
 
 
 class OrderLineOut(_Out, frozen=True, kw_only=True):
@@ -265,7 +276,8 @@ class TransitionOut(_Out, frozen=True, kw_only=True):
 
 
 class OrderOut(_Out, frozen=True, kw_only=True):
-    """An order in full; ``allowed_actions`` are what the caller may do with it now."""
+    """An order in full; ``allowed_actions`` are what the caller may do with it now, ``deadlines``
+    what falls due in its state."""
 
     id: str
     checkout_id: str
@@ -290,5 +302,5 @@ class OrderOut(_Out, frozen=True, kw_only=True):
     completed_at: datetime | None
     cancelled_at: datetime | None
     history: list[TransitionOut]
-    allowed_events: list[str] = []
     allowed_actions: list[str] = []
+    deadlines: list[Deadline] = []

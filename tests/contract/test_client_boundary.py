@@ -47,6 +47,7 @@ MIRRORS = {
     "TransitionOut": "bazaar.core.orders.schemas:TransitionOut",
     "OrderOut": "bazaar.core.orders.schemas:OrderOut",
     "Money": "bazaar.sdk.money:Money",
+    "Deadline": "bazaar.sdk.states:Deadline",
     "Page": "bazaar.core.kernel.http:Page",
 }
 #: server fields the client leaves out on purpose (always a constant)

@@ -138,6 +138,12 @@ class Runtime:
     def public_url(self) -> str | None:
         """The public base URL of the API (``server.public_url``), if configured."""
         return self.settings.server.public_url
+    def findings(self, production: bool = False) -> list[Any]:
+        """Deployment checks of the kernel and every enabled plugin (``bazaar config check``)."""
+        from bazaar.core.kernel.checks import all_findings
+
+        loaded = {pid: (lp.plugin, lp.config) for pid, lp in self.plugins.loaded.items()}
+        return all_findings(self.settings, loaded, production)
 
 
 def core_timers() -> dict[str, Any]:

@@ -6,6 +6,7 @@ from typing import Any
 
 from bazaar.plugins.payments import cli, policy
 from bazaar.plugins.payments.api import ROUTES
+from bazaar.plugins.payments.config import checks
 from bazaar.plugins.payments.hooks import SUBSCRIBES, PaymentsHooks
 from bazaar.plugins.payments.providers.sandbox.api import ROUTES as SANDBOX_ROUTES
 from bazaar.plugins.payments.timers import timers_for
@@ -30,4 +31,5 @@ def declare(pid: str, other: str, summary: str, config: Any, rules: Any) -> Plug
         subscribes=SUBSCRIBES,
         policy=lambda cfg: policy.explain(rules, cfg),
         commands=(cli.COMMAND,),
+        checks=checks,
     )

@@ -26,6 +26,7 @@ Plumbing
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING, Literal, Protocol
 
 from bazaar.sdk.events import By, CancelReason
@@ -56,6 +57,8 @@ def _core(rt: PluginRuntime) -> Runtime:
 
 
 OrderActorKind = Literal["user", "merchant", "operator", "plugin", "system"]
+#: how an order travels; picks the receipt window of the payments plugins
+ShippingMethod = Literal["express", "postal", "virtual"]
 _ORDER_ACTOR: dict[str, OrderActorKind] = {
     "customer": "user", "merchant": "merchant", "operator": "operator", "plugin": "plugin",
     "service": "system", "system": "system",
@@ -82,33 +85,39 @@ async def orders_of_checkout(rt: PluginRuntime, checkout_id: str) -> tuple[Order
 
 async def transition_order(
     rt: PluginRuntime, order_id: str, event: str, *, by: By, reason: str | None,
-    cancel_reason: CancelReason | None = None,
+    cancel_reason: CancelReason | None = None, proof: str | None = None,
 ) -> OrderSnapshot:
     """Apply ``event`` (``pay``, ``deliver``, ``confirm_receipt``, ``auto_confirm``, ``cancel``, ...)
     to an order; returns it in full after the change.
 
     ``by`` says who acts (``By(kind="plugin", plugin="payments.escrow")``), ``reason`` why in
-    words; a ``cancel`` also takes a ``cancel_reason`` code. ``409 invalid_transition`` when
-    the order's table refuses the event, ``409 plugin_vetoed`` when a plugin objects. A
-    paid order that is cancelled is refunded through its payment provider.
+    words; a ``cancel`` also takes a ``cancel_reason`` code (``late_shipment``, ...; by default
+    from the actor), a ``deliver`` the ``proof`` that counts. ``409 invalid_transition`` when
+    the order's table refuses the event, ``409 plugin_vetoed`` when a plugin objects. A paid
+    order that is cancelled is refunded through its payment provider.
     """
     from bazaar.core.orders import service
 
-    core = _core(rt)
     await service.transition(
-        core, order_id, event, actor_id=by.id, actor_kind=_ORDER_ACTOR[by.kind], plugin=by.plugin,
-        reason=reason or cancel_reason,
+        _core(rt), order_id, event, actor_id=by.id, actor_kind=_ORDER_ACTOR[by.kind], plugin=by.plugin,
+        reason=reason, cancel_reason=cancel_reason, proof=proof,
     )
     return await order_snapshot(rt, order_id)
 
 
-async def ship_order(rt: PluginRuntime, order_id: str, *, carrier: str, tracking_number: str, by: By) -> OrderSnapshot:
+async def ship_order(
+    rt: PluginRuntime, order_id: str, *, carrier: str, tracking_number: str, by: By,
+    ship_by: datetime | None = None, shipping_method: ShippingMethod | None = None,
+) -> OrderSnapshot:
     """Ship an order (``paid`` or ``placed`` -> ``shipped``): commits its stock, records carrier and
-    tracking number; returns it in full."""
+    tracking number; returns it in full. ``ship_by`` (your deadline) makes ``order.shipped`` say
+    whether it was ``on_time``; ``shipping_method`` (``express``, ``postal``, ``virtual``) picks
+    the receipt window."""
     from bazaar.core.orders import service
 
     await service.ship(_core(rt), order_id, carrier=carrier, tracking_number=tracking_number, actor_id=by.id,
-                       actor_kind=_ORDER_ACTOR[by.kind], plugin=by.plugin)
+                       actor_kind=_ORDER_ACTOR[by.kind], plugin=by.plugin, ship_by=ship_by,
+                       shipping_method=shipping_method)
     return await order_snapshot(rt, order_id)
 
 
@@ -277,6 +286,7 @@ def sql_migration(
 
 __all__ = [
     "Cipher",
+    "ShippingMethod",
     "approve_listing",
     "checkout_snapshot",
     "cipher",

@@ -7,6 +7,7 @@ from typing import Any
 from bazaar.plugins.payments import cli, policy
 from bazaar.plugins.payments.api import ROUTES
 from bazaar.plugins.payments.config import checks
+from bazaar.plugins.payments.events import EVENTS
 from bazaar.plugins.payments.hooks import SUBSCRIBES, PaymentsHooks
 from bazaar.plugins.payments.providers.sandbox.api import ROUTES as SANDBOX_ROUTES
 from bazaar.plugins.payments.timers import timers_for
@@ -29,6 +30,7 @@ def declare(pid: str, other: str, summary: str, config: Any, rules: Any) -> Plug
         routes=(*ROUTES, *SANDBOX_ROUTES),
         timers=timers_for(pid),
         subscribes=SUBSCRIBES,
+        events=EVENTS,
         policy=lambda cfg: policy.explain(rules, cfg),
         commands=(cli.COMMAND,),
         checks=checks,

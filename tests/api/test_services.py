@@ -8,8 +8,10 @@ and that a refusal changes nothing.
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Any
 
+import msgspec
 import pytest
 
 from bazaar.sdk import services
@@ -66,11 +68,34 @@ async def test_transition_order_names_who_acted_and_refusals_change_nothing(baza
     assert (await services.order_snapshot(rt, order_id)).state == "pending_payment"
     paid = await services.transition_order(rt, order_id, "pay", by=BY, reason="provider confirmed")
     assert paid.state == "paid" and paid.lines, "answers the order in full"
-    shipped = await services.ship_order(rt, order_id, carrier="SF Express", tracking_number="SF1001", by=BY)
+    due = s["kit"].clock.now() + timedelta(hours=1)
+    shipped = await services.ship_order(rt, order_id, carrier="SF Express", tracking_number="SF1001", by=BY,
+                                        ship_by=due, shipping_method="postal")
     assert (shipped.state, shipped.carrier, shipped.tracking_number) == ("shipped", "SF Express", "SF1001")
     r = await s["kit"].client.get(f"/api/v1/orders/{order_id}", headers=s["buyer"].headers)
     last = r.json()["history"][-1]
     assert (last["event"], last["actor_kind"], last["plugin"]) == ("ship", "plugin", "test-kit")
+    event = await rt.db.fetchrow("SELECT data FROM kernel_outbox WHERE type = 'order.shipped' AND subject = {}",
+                                 order_id)
+    data = msgspec.json.decode(event["data"]) if isinstance(event["data"], str) else event["data"]
+    assert (data["on_time"], data["shipping_method"], data["by"]["plugin"]) == (True, "postal", "test-kit")
+    delivered = await services.transition_order(rt, order_id, "deliver", by=BY, reason="signed", proof="signature")
+    assert delivered.state == "delivered" and delivered.delivered_at is not None
+
+
+async def test_a_plugin_cancellation_says_why(bazaar_factory):
+    s = await shop(bazaar_factory)
+    rt, order_id = s["rt"], s["order_id"]
+    await mark_paid(rt, s["checkout"]["id"])
+    cancelled = await services.transition_order(rt, order_id, "cancel", by=BY, reason="not shipped in time",
+                                                cancel_reason="late_shipment")
+    assert cancelled.state == "cancelled" and cancelled.refunded is not None
+    assert cancelled.refunded.amount == cancelled.total.amount, "a paid order is refunded through its provider"
+    event = await rt.db.fetchrow("SELECT data FROM kernel_outbox WHERE type = 'order.cancelled' AND subject = {}",
+                                 order_id)
+    data = msgspec.json.decode(event["data"]) if isinstance(event["data"], str) else event["data"]
+    assert (data["cancel_reason"], data["reason"], data["by"]) == (
+        "late_shipment", "not shipped in time", {"kind": "plugin", "id": None, "plugin": "test-kit"})
 
 
 async def test_aftersales_flag_is_raised_once_and_cleared(bazaar_factory):

@@ -21,8 +21,6 @@ MEMBERS = {n for n in vars(PluginRuntime) if not n.startswith("_")}
 #: names plugins give the runtime (and the context that carries it)
 RUNTIME_NAMES = {"rt", "runtime"}
 CONTEXT_NAMES = {"context"}
-#: ``rt.events.emit(...)``: being converted to ``rt.emit(Event)`` (typed events)
-NOT_YET = {"events"}
 
 
 def plugin_files() -> list[Path]:
@@ -45,7 +43,7 @@ def misuses(source: str) -> list[str]:
             if untyped:
                 found.append((node.lineno, f"{node.arg} is not typed (PluginRuntime / PluginContext)"))
         elif isinstance(node, ast.Attribute) and _is_runtime(node.value):
-            if node.attr not in MEMBERS | NOT_YET:
+            if node.attr not in MEMBERS:
                 found.append((node.lineno, f"{ast.unparse(node)} is not part of PluginRuntime"))
     return [f"line {line}: {what}" for line, what in sorted(found, key=lambda f: f[0])]
 
@@ -54,7 +52,7 @@ async def test_the_runtime_has_every_member_of_the_protocol(bazaar_factory):
     kit = await bazaar_factory(plugins=["payments.escrow"])
     rt: PluginRuntime = kit.runtime
     missing = sorted(name for name in MEMBERS if not hasattr(rt, name))
-    assert missing == [] or set(missing) <= {"files", "emit"}, missing  # files, emit: landing with the file store
+    assert missing == [] or missing == ["files"], missing  # files: landing with the file store
     assert rt.db.engine_name in ("sqlite", "postgres")
     assert rt.is_enabled("payments.escrow") and not rt.is_enabled("payments.instant")
     assert set(rt.providers("payment")) == {"payments.escrow"}

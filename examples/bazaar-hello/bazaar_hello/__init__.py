@@ -9,8 +9,9 @@ Config (``[plugins.hello]``): ``greeting`` (default ``"Hello"``, 1-40 chars),
 
 Routes: ``GET /api/v1/hello/{name}``, ``POST /api/v1/hello/{name}/reminders``,
 ``GET /api/v1/hello/orders/{order_id}`` (thanks the buyer; reads the core through the
-``bazaar.sdk.services`` facades). Timers: ``hello.remind`` (subject: the name).
-Events: emits ``hello.reminder_scheduled``; subscribes to ``hello.*`` and ``order.*``.
+``bazaar.sdk.services`` facades). Timers: ``hello.remind`` (subject: the name). Events
+(``events.py``): emits ``hello.reminder_scheduled``
+(:class:`~bazaar_hello.events.ReminderScheduled`); subscribes to ``hello.*`` and ``order.*``.
 Hooks: ``bazaar_handle_event``, ``bazaar_collect_readiness_checks``.
 Tables: ``hello_reminder``, ``hello_seen_event`` (Piccolo app ``hello``).
 CLI: ``bazaar hello greet NAME``. Demo data (``serve --demo``): a reminder for the demo customer.
@@ -24,6 +25,7 @@ from bazaar_hello import cli
 from bazaar_hello.api import ROUTES
 from bazaar_hello.config import HelloConfig
 from bazaar_hello.demo import demo
+from bazaar_hello.events import EVENTS
 from bazaar_hello.hooks import HelloHooks
 from bazaar_hello.timers import REMIND, remind
 
@@ -40,6 +42,7 @@ plugin = Plugin(
     routes=ROUTES,
     timers={REMIND: remind},
     subscribes=("hello.*", "order.*"),
+    events=EVENTS,
     commands=(cli.COMMAND,),
     demo=demo,
 )

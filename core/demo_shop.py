@@ -112,6 +112,10 @@ class DemoShop:
             raise LookupError(f"the pay page refused the approval ({approved.status_code}): {approved.text[:200]}")
         await self.rt.worker.run_due()  # the provider's signed notification marks the orders paid
 
+    async def run_due(self) -> int:
+        """Run the timers and event deliveries that fell due; how many ran."""
+        return await self.rt.worker.run_due()
+
     def _client(self) -> httpx.AsyncClient:
         if self._http is None:
             from bazaar.core.kernel.app import create_app

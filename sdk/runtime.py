@@ -113,7 +113,7 @@ class PluginRuntime(Protocol):
         ...
 
     def provider(self, kind: str, provider_id: str) -> Any:
-        """The provider object registered as ``(kind, provider_id)``; ``PluginError`` when none is."""
+        """The provider object registered as ``(kind, provider_id)``; ``LookupError`` when none is."""
         ...
 
     def providers(self, kind: str) -> dict[str, Any]:

@@ -8,7 +8,7 @@ run in the caller's unit of work (or open one) and say who acts with a
 
 Orders
     :func:`order_snapshot`, :func:`orders_of_checkout`, :func:`transition_order`,
-    :func:`ship_order`, :func:`set_aftersales_open`
+    :func:`ship_order`, :func:`set_aftersales_open`, :func:`shipping_address` (personal data)
 Merchants
     :func:`merchant_snapshot`, :func:`transition_merchant`, :func:`is_merchant_staff`,
     :func:`merchant_staff_ids`
@@ -37,6 +37,7 @@ from bazaar.sdk.types import (
     MerchantSnapshot,
     OrderSnapshot,
     ReviewFinding,
+    ShippingAddress,
     UserContact,
     UserSnapshot,
 )
@@ -119,6 +120,15 @@ async def ship_order(
                        actor_kind=_ORDER_ACTOR[by.kind], plugin=by.plugin, ship_by=ship_by,
                        shipping_method=shipping_method)
     return await order_snapshot(rt, order_id)
+
+
+async def shipping_address(rt: PluginRuntime, order_id: str, *, purpose: str, plugin: str) -> ShippingAddress:
+    """The order's full shipping address (**personal data**): to book a carrier or send a return
+    label, for a stated ``purpose``, logged with the plugin's id; never shown, never stored.
+    ``404 order_not_found``."""
+    from bazaar.core.orders import snapshots
+
+    return await snapshots.shipping_address(_core(rt), order_id, purpose=purpose, plugin=plugin)
 
 
 async def set_aftersales_open(
@@ -216,10 +226,12 @@ async def reinstate_listing(rt: PluginRuntime, product_id: str, *, reason: str, 
 
 async def restock(rt: PluginRuntime, sku_id: str, quantity: int, *, ref: str, reason: str) -> int:
     """Return ``quantity`` goods to a SKU's stock (a return received, a parcel intercepted), with an
-    inventory movement tied to ``ref`` (e.g. the case id); returns the SKU's new on-hand count."""
+    inventory movement tied to ``ref`` (e.g. the case id); returns the SKU's new on-hand count.
+    ``404 sku_not_found``; ``422 invalid_quantity`` unless 1 <= quantity <= 1,000,000."""
     from bazaar.core.inventory import service
 
-    return await service.restock(_core(rt), sku_id, quantity, ref=ref, reason=reason)
+    counts = await service.restock(_core(rt), [(sku_id, quantity)], ref=ref, actor_id=None, reason=reason)
+    return counts[sku_id]
 
 
 async def release_stock(rt: PluginRuntime, lines: Sequence[tuple[str, int]], *, ref: str, reason: str) -> None:
@@ -302,6 +314,7 @@ __all__ = [
     "restock",
     "set_aftersales_open",
     "ship_order",
+    "shipping_address",
     "sql_migration",
     "take_down_listing",
     "transition_merchant",

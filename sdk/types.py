@@ -240,6 +240,10 @@ class CollectedPayment(msgspec.Struct, frozen=True, kw_only=True):
     waybill: str
     collected_at: datetime
     idempotency_key: str
+    #: the order's parties, when the caller knows them (saves the recorder a look-up per order)
+    merchant_id: str | None = None
+    customer_id: str | None = None
+    checkout_id: str | None = None
 
 
 class UserSnapshot(msgspec.Struct, frozen=True, kw_only=True):
@@ -263,3 +267,16 @@ class UserContact(msgspec.Struct, frozen=True, kw_only=True):
     name: str
     email: str
     phone: str | None = None
+
+
+class ShippingAddress(msgspec.Struct, frozen=True, kw_only=True):
+    """An order's full shipping address (personal data: for booking a carrier, never shown or stored)."""
+
+    name: str
+    phone: str
+    country: str
+    region: str
+    city: str
+    line1: str
+    line2: str | None = None
+    postcode: str | None = None

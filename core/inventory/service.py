@@ -189,26 +189,29 @@ async def _apply(
 
 
 async def restock(
-    rt: Runtime, sku_id: str, quantity: int, *, ref: str, reason: str, actor_id: str | None = None
-) -> int:
-    """Put goods back on hand (a return received, a parcel intercepted); returns the new on-hand count.
-
-    One conditional UPDATE and an ``inventory_movement`` of kind ``restock``; ``404
-    sku_not_found`` for an unknown SKU, ``422 invalid_quantity`` unless 1 <= quantity <= 1,000,000.
-    """
-    [(sku_id, quantity)] = _merge([(sku_id, quantity)])
+    rt: Runtime, lines: list[tuple[str, int]], *, ref: str, actor_id: str | None, reason: str
+) -> dict[str, int]:
+    """Put goods that came back (a return, a refused or intercepted parcel) on hand again:
+    ``on_hand += q`` per line, with a ``restock`` movement tied to ``ref``; answers each SKU's new
+    on-hand count. ``404 sku_not_found`` (and no change) for an unknown SKU."""
+    merged = _merge(lines)
+    now = rt.clock.now()
     async with rt.unit_of_work():
-        rows = await rt.db.execute(
-            "UPDATE catalogue_sku SET on_hand = on_hand + {}, updated_at = {} WHERE id = {} "
-            "RETURNING id, merchant_id, on_hand, reserved",
-            quantity, rt.clock.now(), sku_id,
-        )
-        if not rows:
-            raise NotFound("no such SKU", code="sku_not_found")
-        await _record(rt, rows, kind="restock", deltas={sku_id: (quantity, 0)}, ref=ref, actor_id=actor_id,
-                      reason=reason)
-        await refresh_in_stock(rt, [sku_id])
-    return int(rows[0]["on_hand"])
+        done: list[dict[str, Any]] = []
+        for sku_id, quantity in merged:
+            rows = await rt.db.execute(
+                "UPDATE catalogue_sku SET on_hand = on_hand + {}, updated_at = {} WHERE id = {} "
+                "RETURNING id, merchant_id, on_hand, reserved",
+                quantity, now, sku_id,
+            )
+            if not rows:
+                raise NotFound("no such SKU", code="sku_not_found",
+                               errors=[FieldProblem(field="sku_id", reason="no such SKU", value=sku_id)])
+            done += rows
+        await _record(rt, done, kind="restock", deltas={s: (q, 0) for s, q in merged}, ref=ref,
+                      actor_id=actor_id, reason=reason)
+        await refresh_in_stock(rt, [s for s, _ in merged])
+    return {row["id"]: int(row["on_hand"]) for row in done}
 
 
 async def record_initial(rt: Runtime, rows: list[dict[str, Any]], *, actor_id: str | None) -> None:

@@ -123,8 +123,11 @@ class Runtime:
         return self.plugins.plugin_config(plugin_id)
 
     def provider(self, kind: str, provider_id: str) -> Any:
-        """A registered provider object; ``PluginError`` when none is registered under that id."""
-        return self.plugins.provider(kind, provider_id)
+        """A registered provider object; ``LookupError`` when none is registered under that id."""
+        found = self.plugins.providers.get((kind, provider_id))
+        if found is None:
+            raise LookupError(f"no {kind} provider {provider_id!r} is registered")
+        return found
 
     def providers(self, kind: str) -> dict[str, Any]:
         """Every registered provider of ``kind``, by id."""

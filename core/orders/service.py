@@ -39,11 +39,11 @@ from bazaar.core.orders.schemas import (
     Totals,
     TransitionOut,
 )
-from bazaar.core.privacy.masking import mask_name, mask_phone, mask_text
 from bazaar.core.users.service import cipher
 from bazaar.sdk.errors import BazaarError, FieldProblem, NotFound, ProviderError, ValidationFailed
 from bazaar.sdk.events import CancelReason, OrderAftersalesClosed, OrderAftersalesOpened
 from bazaar.sdk.money import Money
+from bazaar.sdk.privacy import mask_name, mask_phone, mask_text, sees_in_full
 from bazaar.sdk.states import Deadline, deadlines
 from bazaar.sdk.types import OrderSnapshot, RefundRequest
 
@@ -362,25 +362,21 @@ MERCHANT_FULL_ADDRESS = frozenset({states.OrderState.paid, states.OrderState.pla
                                    states.OrderState.delivered})
 
 
-def address_for(rt: Runtime, stored: str | None, state: str, audience: Audience, reader: Actor) -> Address | None:
+def address_for(rt: Runtime, stored: str | None, state: str, audience: Audience, reader: Actor, *,
+                customer_id: str | None = None, merchant_id: str | None = None) -> Address | None:
     """The shipping address as ``reader`` may see it (PIPL minimisation).
 
     The customer sees it in full. Merchant staff see it in full while the order is to be
     shipped or is on its way (they and their carrier need name, phone and street), and
     masked before payment and once the order is completed or cancelled. Operators see it
-    masked unless they hold the ``pii`` right.
+    masked unless they hold the ``pii`` right, on every route (the rule: ``sdk.privacy.sees_in_full``).
     """
     if not stored:
         return None
     raw = cipher(rt).decrypt(stored)
     data = msgspec.json.decode(raw or "{}")
-    full = (
-        audience == "customer"
-        or (audience == "merchant" and state in MERCHANT_FULL_ADDRESS)
-        or (audience == "operator" and reader.has_right("pii"))
-    )
-    if audience == "merchant" and reader.is_operator and reader.has_right("pii"):
-        full = True
+    full = sees_in_full(reader, subject_id=customer_id, merchant_id=merchant_id,
+                        merchant_needs=state in MERCHANT_FULL_ADDRESS)
     if not full:
         data.update(
             name=mask_name(data["name"]),
@@ -446,7 +442,8 @@ async def read(rt: Runtime, order_id: str, audience: Audience, reader: Actor) ->
             )
             for r in lines
         ],
-        shipping_address=address_for(rt, row["shipping_address"], row["state"], audience, reader),
+        shipping_address=address_for(rt, row["shipping_address"], row["state"], audience, reader,
+                                     customer_id=row["customer_id"], merchant_id=row["merchant_id"]),
         buyer_note=row["buyer_note"],
         carrier=row["carrier"],
         tracking_number=row["tracking_number"],

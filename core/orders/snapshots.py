@@ -1,11 +1,12 @@
 """Full order snapshots for plugins: the order, its lines, destination and the time of each step.
 
-Behind ``bazaar.sdk.services.order_snapshot`` and ``orders_of_checkout``. The shipping
+Behind ``bazaar.sdk.services.order_snapshot``, ``orders_of_checkout`` and ``shipping_address``. The shipping
 address is personal data: only its country and region leave the core.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import msgspec
@@ -14,7 +15,9 @@ from bazaar.core.kernel.runtime import Runtime
 from bazaar.core.users.service import cipher
 from bazaar.sdk.errors import NotFound
 from bazaar.sdk.money import Money
-from bazaar.sdk.types import OrderLineSnapshot, OrderSnapshot
+from bazaar.sdk.types import OrderLineSnapshot, OrderSnapshot, ShippingAddress
+
+log = logging.getLogger("bazaar.privacy")
 
 
 def _flags(value: Any) -> tuple[str, ...]:
@@ -90,3 +93,14 @@ async def orders_of_checkout(rt: Runtime, checkout_id: str) -> tuple[OrderSnapsh
     for line in lines:
         by_order.setdefault(line["order_id"], []).append(line)
     return tuple(_snapshot(rt, row, by_order.get(row["id"], [])) for row in rows)
+
+
+async def shipping_address(rt: Runtime, order_id: str, *, purpose: str, plugin: str) -> ShippingAddress:
+    """The order's full shipping address, decrypted, for ``purpose``; every call is logged (personal data)."""
+    row = await rt.db.fetchrow("SELECT shipping_address FROM orders_order WHERE id = {}", order_id)
+    if row is None:
+        raise NotFound("no such order", code="order_not_found")
+    log.info("shipping address of %s read by %s: %s", order_id, plugin, purpose,
+             extra={"order_id": order_id, "plugin": plugin, "purpose": purpose})
+    data = msgspec.json.decode(cipher(rt).decrypt(row["shipping_address"]) or "{}")
+    return msgspec.convert({k: v for k, v in data.items() if k in ShippingAddress.__struct_fields__}, ShippingAddress)

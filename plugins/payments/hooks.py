@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from bazaar.plugins.payments import auto_confirm, service
+from bazaar.plugins.payments import auto_confirm, collections, service
 from bazaar.plugins.payments.config import PaymentsConfig
 from bazaar.sdk.events import (
     AnyEvent,
@@ -27,9 +27,11 @@ from bazaar.sdk.runtime import PluginContext
 from bazaar.sdk.types import (
     CheckoutQuote,
     CheckoutSnapshot,
+    CollectedPayment,
     HookContext,
     PaymentMethod,
     PaymentStart,
+    ReadinessCheck,
     RefundRequest,
     RefundResult,
 )
@@ -60,6 +62,14 @@ class PaymentProviderObject:
     async def cancel_payment(self, ctx: HookContext, checkout: CheckoutSnapshot, reason: str) -> None:
         await service.cancel_payment(self.context.runtime, self.id, checkout.id, reason)
 
+    async def record_collection(self, ctx: HookContext, collection: CollectedPayment) -> str:
+        """:class:`~bazaar.sdk.providers.CollectionRecorder`: cash collected on delivery enters the ledger."""
+        return (await collections.record_collections(self.context.runtime, self.id, (collection,)))[0]
+
+    async def record_collections(self, ctx: HookContext, batch: tuple[CollectedPayment, ...]) -> list[str]:
+        """The same for a whole remittance file, in multi-row statements."""
+        return await collections.record_collections(self.context.runtime, self.id, batch)
+
 
 class PaymentsHooks:
     """Built once per app with the plugin's context (id, config, runtime)."""
@@ -78,6 +88,17 @@ class PaymentsHooks:
             PaymentMethod(id=method, label=f"Pay online ({method})", provider=self.context.id, kind="online")
             for method in self.context.config.methods
         ]
+
+    @hookimpl
+    async def bazaar_collect_readiness_checks(self, ctx: HookContext) -> list[ReadinessCheck]:
+        """An alert line while instructions are stuck in flight (still ready: money is not lost)."""
+        stuck = await service.stuck_instructions(self.context.runtime, self.context.id, limit=1000)
+        detail = None
+        if stuck:
+            oldest = min(row["created_at"] for row in stuck)
+            detail = (f"ALERT: {len(stuck)} instruction(s) stuck in flight since {oldest.isoformat()}; "
+                      "see GET /api/v1/payments/admin/instructions/stuck")
+        return [ReadinessCheck(name="instructions", ok=True, detail=detail)]
 
     @hookimpl
     def bazaar_select_payment_provider(self, method: str) -> str | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bazaar.plugins.payments import auto_confirm, service
+from bazaar.plugins.payments import auto_confirm, collections, service
 from bazaar.plugins.payments.dispatch import dispatch_timer
 from bazaar.plugins.payments.providers.sandbox.notices import deliver_timer
 from bazaar.sdk.plugin import TimerHandler
@@ -30,4 +30,5 @@ def timers_for(pid: str) -> dict[str, TimerHandler]:
         f"{pid}.payout": payout_timer(pid),
     }
     handlers[auto_confirm.kind(pid)] = auto_confirm.fire_timer(pid)
+    handlers[collections.confirm_kind(pid)] = collections.confirm_timer(pid)
     return handlers

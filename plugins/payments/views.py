@@ -25,7 +25,7 @@ from bazaar.plugins.payments.states import (
     PaymentState,
 )
 from bazaar.sdk.api import Actor
-from bazaar.sdk.errors import NotFound, PermissionDenied
+from bazaar.sdk.errors import NotFound
 from bazaar.sdk.runtime import PluginRuntime
 from bazaar.sdk.states import deadlines
 
@@ -39,7 +39,8 @@ def roles_of(actor: Actor | None) -> tuple[str, ...]:
 
 def _may_read(actor: Actor, customer_id: str) -> None:
     if not (actor.is_operator or actor.user_id == customer_id):
-        raise PermissionDenied("not your payment", code="payments.not_yours")
+        # someone else's payment looks exactly like a missing one (no existence oracle)
+        raise NotFound("no such payment", code="not_found")
 
 
 async def order_out(rt: PluginRuntime, op: dict[str, Any], roles: tuple[str, ...]) -> OrderPaymentOut:

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from bazaar.sdk.errors import PluginError
 from bazaar.sdk.runtime import PluginRuntime
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -57,7 +56,7 @@ async def test_the_runtime_has_every_member_of_the_protocol(bazaar_factory):
     assert rt.is_enabled("payments.escrow") and not rt.is_enabled("payments.instant")
     assert set(rt.providers("payment")) == {"payments.escrow"}
     assert rt.provider("payment", "payments.escrow") is rt.providers("payment")["payments.escrow"]
-    with pytest.raises(PluginError):
+    with pytest.raises(LookupError):
         rt.provider("payment", "nobody")
     assert rt.currency == "CNY" and rt.public_url is None
 

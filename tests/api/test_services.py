@@ -197,6 +197,24 @@ async def test_people_without_contact_data_unless_asked_and_logged(bazaar_factor
         await services.user_snapshot(rt, "usr_nope")
 
 
+async def test_the_full_shipping_address_only_for_a_purpose_and_logged(bazaar_factory):
+    s = await shop(bazaar_factory)
+    audit, logger = Remember(), logging.getLogger("bazaar.privacy")
+    level = logger.level
+    logger.addHandler(audit)
+    logger.setLevel(logging.INFO)
+    try:
+        address = await services.shipping_address(s["rt"], s["order_id"], purpose="book the carrier",
+                                                  plugin="logistics")
+    finally:
+        logger.removeHandler(audit)
+        logger.setLevel(level)
+    assert (address.name, address.phone, address.city) == ("Zhang San", "13812345678", "Hangzhou")
+    assert audit.lines == [f"shipping address of {s['order_id']} read by logistics: book the carrier"]
+    with pytest.raises(NotFound):
+        await services.shipping_address(s["rt"], "ord_nope", purpose="x", plugin="logistics")
+
+
 async def test_checkout_snapshot_and_cipher(bazaar_factory):
     s = await shop(bazaar_factory)
     rt = s["rt"]

@@ -11,6 +11,7 @@ Plugins import ``bazaar.sdk`` and never core internals:
 * ``bazaar.sdk.services`` (the core facades a plugin may call: functions over frozen snapshots);
 * ``bazaar.sdk.cli`` (``Command``, ``command_runtime``) and ``bazaar.sdk.demo`` (``DemoContext``);
 * ``bazaar.sdk.policy`` (preset policy tables), ``bazaar.sdk.timers``, ``bazaar.sdk.providers``;
+* ``bazaar.sdk.files`` (the shared file store ``rt.files``: rules, records, safe downloads);
 * ``bazaar.sdk.testing`` (the pytest kit).
 """
 

@@ -51,7 +51,7 @@ async def test_the_runtime_has_every_member_of_the_protocol(bazaar_factory):
     kit = await bazaar_factory(plugins=["payments.escrow"])
     rt: PluginRuntime = kit.runtime
     missing = sorted(name for name in MEMBERS if not hasattr(rt, name))
-    assert missing == [] or missing == ["files"], missing  # files: landing with the file store
+    assert missing == [], missing
     assert rt.db.engine_name in ("sqlite", "postgres")
     assert rt.is_enabled("payments.escrow") and not rt.is_enabled("payments.instant")
     assert set(rt.providers("payment")) == {"payments.escrow"}

@@ -118,12 +118,6 @@ async def _add_staff(rt: Runtime, merchant_id: str, user_id: str, role: str) -> 
     )
 
 
-async def is_staff(rt: Runtime, merchant_id: str, user_id: str) -> bool:
-    """Whether ``user_id`` is the owner or staff of ``merchant_id`` now."""
-    row = await rt.db.fetchrow("SELECT id FROM core_merchant_staff WHERE key = {}", f"{merchant_id}:{user_id}")
-    return row is not None
-
-
 async def badges(rt: Runtime, merchant_ids: list[str]) -> dict[str, list[str]]:
     """Badges plugins show with these merchants (``bazaar_collect_merchant_badges``): per id, the sorted union."""
     if not merchant_ids:

@@ -7,7 +7,7 @@ Facade for plugins (``from bazaar.core.orders import service``):
   (with ``proof``), after-sales ``auto_confirm``; a ``cancel`` says why (``cancel_reason``)
 * ``ship(rt, order_id, *, carrier, tracking_number, actor_id=None, actor_kind="user", plugin=None, ship_by=None)``
 * ``set_aftersales_open(rt, order_id, open, *, plugin, case_id=None)``
-* ``order_snapshot(rt, order_id)``, ``order_lines(rt, order_id)``
+* ``order_snapshot(rt, order_id)``
 
 Every transition runs in one unit of work: load the order (``FOR UPDATE`` on PostgreSQL),
 apply the transition table, ask ``bazaar_order_transition_objections`` (a veto changes
@@ -45,7 +45,7 @@ from bazaar.sdk.events import CancelReason, OrderAftersalesClosed, OrderAftersal
 from bazaar.sdk.money import Money
 from bazaar.sdk.privacy import mask_name, mask_phone, mask_text, sees_in_full
 from bazaar.sdk.states import Deadline, deadlines
-from bazaar.sdk.types import OrderLineSnapshot, OrderSnapshot, RefundRequest
+from bazaar.sdk.types import OrderSnapshot, RefundRequest
 
 log = logging.getLogger("bazaar.orders")
 
@@ -87,53 +87,12 @@ async def order_snapshot(rt: Runtime, order_id: str) -> OrderSnapshot:
     return snapshot(await _load(rt, order_id))
 
 
-async def order_lines(rt: Runtime, order_id: str) -> list[OrderLineSnapshot]:
-    """The lines of an order (product, SKU, name, quantity), in line order; ``[]`` when unknown."""
-    rows = await rt.db.fetch(
-        "SELECT id, order_id, product_id, sku_id, name, quantity FROM orders_line WHERE order_id = {} ORDER BY id",
-        order_id,
-    )
-    return [
-        OrderLineSnapshot(id=r["id"], order_id=r["order_id"], product_id=r["product_id"], sku_id=r["sku_id"],
-                          name=r["name"], quantity=int(r["quantity"]))
-        for r in rows
-    ]
-
-
 async def stock_lines(rt: Runtime, order_id: str) -> list[tuple[str, int]]:
     """``(sku_id, quantity)`` of an order's lines, in SKU order (the lock order of inventory)."""
     rows = await rt.db.fetch(
         "SELECT sku_id, quantity FROM orders_line WHERE order_id = {} ORDER BY sku_id", order_id
     )
     return [(r["sku_id"], int(r["quantity"])) for r in rows]
-
-
-async def shipping_address(rt: Runtime, order_id: str) -> dict[str, Any]:
-    """The order's shipping address in full (decrypted): for booking a carrier, never for display."""
-    row = await _load(rt, order_id)
-    raw = cipher(rt).decrypt(row["shipping_address"]) if row["shipping_address"] else None
-    return dict(msgspec.json.decode(raw or "{}"))
-
-
-async def priced_lines(rt: Runtime, order_id: str) -> list[tuple[str, int, int]]:
-    """``(sku_id, quantity, unit_price_minor)`` of an order's lines, in SKU order."""
-    rows = await rt.db.fetch(
-        "SELECT sku_id, quantity, unit_price_minor FROM orders_line WHERE order_id = {} ORDER BY sku_id", order_id
-    )
-    return [(r["sku_id"], int(r["quantity"]), int(r["unit_price_minor"])) for r in rows]
-
-
-async def restock(rt: Runtime, order_id: str, lines: list[tuple[str, int]], *, reason: str, plugin: str | None = None,
-                  actor_id: str | None = None) -> None:
-    """Put goods of an order that came back (a return after inspection, a refused parcel) on hand
-    again. Each ``(sku_id, quantity)`` must be a line of the order, at most its quantity
-    (``422 restock_exceeds_order``)."""
-    ordered = dict(await stock_lines(rt, order_id))
-    wrong = [FieldProblem(field="lines", reason="not a line of the order, or more than ordered", value=sku)
-             for sku, qty in lines if qty < 1 or qty > ordered.get(sku, 0)]
-    if wrong:
-        raise ValidationFailed("these goods were not in the order", code="restock_exceeds_order", errors=wrong)
-    await inventory.restock(rt, lines, ref=order_id, actor_id=actor_id, reason=f"{plugin or 'core'}: {reason}"[:200])
 
 
 # --- transitions ----------------------------------------------------------------------

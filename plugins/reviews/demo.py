@@ -1,68 +1,86 @@
 """Demo data for ``bazaar serve --demo``: completed orders with reviews, a reply, a follow-up, a hidden one.
 
-Idempotent: a second run finds the demo customers' reviews and does nothing.
+Orders complete the real way: the buyer confirms receipt of a shipped or delivered order,
+and the plugin learns of it from the events (``demo.run_due()``). Without the logistics
+plugin the seeder ships the demo orders itself through the orders facade; with it, orders
+ship only through logistics shipments, so the seeder completes the demo customers' orders
+that the logistics demo (seeded before, in plugin order) delivered. Idempotent: a second
+run finds the demo customers' reviews and does nothing.
 """
 
 from __future__ import annotations
 
-from bazaar.plugins.reviews import facts, moderation, service
+from typing import Any
+
+from bazaar.plugins.reviews import moderation, service
 from bazaar.plugins.reviews.schemas import FollowupCreate, HideCreate, ReplyCreate, ReviewCreate
+from bazaar.plugins.reviews.settings import PLUGIN
 from bazaar.sdk.api import Actor
 from bazaar.sdk.demo import DemoContext
+from bazaar.sdk.errors import InvalidTransition, PluginVetoed
+from bazaar.sdk.events import By
 from bazaar.sdk.runtime import PluginRuntime
-from bazaar.sdk.services import orders
+from bazaar.sdk.services import ship_order, transition_order
 
 
-async def _complete(rt: PluginRuntime, order_id: str, customer_id: str) -> None:
-    """Ship and confirm receipt through the orders facade, and record the facts at once.
+async def _orders_to_complete(rt: PluginRuntime, demo: DemoContext, customers: tuple[str, ...]) -> list[str]:
+    if not rt.is_enabled("logistics"):
+        bought = await demo.buy("customer", "merchant", lines=2) + await demo.buy("customer2", "merchant2", lines=1)
+        await demo.run_due()
+        for order_id in bought:
+            await ship_order(rt, order_id, carrier="SF Express", tracking_number=f"SF{order_id[-10:]}",
+                             by=By(kind="plugin", plugin=PLUGIN))
+        return bought
+    marks = ", ".join("{}" for _ in customers)
+    rows = await rt.db.fetch(
+        f"SELECT order_id FROM reviews_order WHERE customer_id IN ({marks}) AND completed_at IS NULL ORDER BY order_id",
+        *customers,
+    )
+    return [r["order_id"] for r in rows]
 
-    The same facts arrive again as events after commit; recording them is idempotent.
-    """
-    await orders.ship(rt, order_id, carrier="SF Express", tracking_number=f"SF{order_id[-10:]}",
-                      actor_kind="plugin", plugin="reviews")
-    snapshot = await orders.transition(rt, order_id, "confirm_receipt", actor_id=customer_id, actor_kind="user")
-    now = rt.clock.now()
-    async with rt.unit_of_work():
-        await facts.record_order(rt, order_id, merchant_id=snapshot.merchant_id, customer_id=customer_id,
-                                 paid_at=now, paid_via="online", completed_at=now)
-        await facts.record_lines(rt, order_id)
+
+async def _complete(rt: PluginRuntime, demo: DemoContext, order_ids: list[str], who: dict[str, str]) -> None:
+    """Confirm receipt as each order's buyer; orders not shipped yet are left as they are."""
+    for order_id in order_ids:
+        owner = await rt.db.fetchrow("SELECT customer_id FROM reviews_order WHERE order_id = {}", order_id)
+        customer = owner["customer_id"] if owner else who["customer"]
+        try:
+            await transition_order(rt, order_id, "confirm_receipt", by=By(kind="customer", id=customer),
+                                   reason="demo: goods received")
+        except (InvalidTransition, PluginVetoed):
+            continue
+    await demo.run_due()
 
 
 async def seed(rt: PluginRuntime, demo: DemoContext) -> None:
-    """Alice reviews two Lotus items (one answered by the store, then followed up), Bob a tea that is hidden."""
-    alice, bob = demo.customer_ids["customer"], demo.customer_ids["customer2"]
-    lotus = demo.merchant_ids["merchant"]
-    if await rt.db.fetchrow("SELECT id FROM reviews_review WHERE customer_id IN ({}, {})", alice, bob):
+    """Reviews of the demo customers' completed lines: one answered by the store and followed up,
+    one more, and the last hidden for naming a phone number (with its published reason)."""
+    customers = (demo.customer_ids["customer"], demo.customer_ids["customer2"])
+    if await rt.db.fetchrow("SELECT id FROM reviews_review WHERE customer_id IN ({}, {})", *customers):
         return
-    alice_orders = await demo.buy("customer", "merchant", lines=2)
-    bob_orders = await demo.buy("customer2", "merchant2", lines=1)
-    for order_id in alice_orders:
-        await _complete(rt, order_id, alice)
-    for order_id in bob_orders:
-        await _complete(rt, order_id, bob)
-
-    as_alice = Actor(kind="user", user_id=alice)
-    as_bob = Actor(kind="user", user_id=bob)
-    as_lotus = Actor(kind="user", user_id=None, merchants={lotus: "owner"})
-    as_operator = Actor(kind="user", user_id=demo.operator_id, is_operator=True, operator_rights=("*",))
-
-    lines = [line for order_id in alice_orders for line in await rt.db.fetch(
-        "SELECT line_id FROM reviews_line WHERE order_id = {} ORDER BY line_id", order_id)]
+    await _complete(rt, demo, await _orders_to_complete(rt, demo, customers), demo.customer_ids)
+    lines = await rt.db.fetch(
+        "SELECT l.line_id, o.customer_id, o.merchant_id FROM reviews_line l JOIN reviews_order o "
+        "ON o.order_id = l.order_id WHERE o.customer_id IN ({}, {}) ORDER BY o.customer_id = {}, l.line_id",
+        *customers, customers[1],
+    )
+    if not lines:
+        return
+    operator = Actor(kind="user", user_id=demo.operator_id, is_operator=True, operator_rights=("*",))
     texts = [(5, "Works perfectly, arrived two days early. Battery lasts all week."),
              (3, "Does the job, but the cable is shorter than described.")]
-    first = None
-    for line, (rating, text) in zip(lines, texts, strict=False):
-        out = await service.create_review(rt, as_alice, ReviewCreate(
-            line_id=line["line_id"], rating=rating, service_rating=5, delivery_rating=4, text=text))
-        first = first or out
-    if first is not None:
-        await service.reply(rt, as_lotus, lotus, first.id, ReplyCreate(text="Thank you for your kind words!"))
-        await service.create_followup(rt, as_alice, first.id, FollowupCreate(
-            text="Two months on: still excellent, no problems at all."))
-
-    bob_line = await rt.db.fetchrow("SELECT line_id FROM reviews_line WHERE order_id = {}", bob_orders[0])
-    if bob_line is not None:
-        hidden = await service.create_review(rt, as_bob, ReviewCreate(
-            line_id=bob_line["line_id"], rating=2, text="Bitter tea. Call the owner at 13800138000 and complain!"))
-        await moderation.hide(rt, as_operator, hidden.id, HideCreate(
+    made: list[Any] = []
+    for line, (rating, text) in zip(lines[:-1] or lines, texts, strict=False):
+        made.append(await service.create_review(rt, Actor(kind="user", user_id=line["customer_id"]), ReviewCreate(
+            line_id=line["line_id"], rating=rating, service_rating=5, delivery_rating=4, text=text)))
+    first, store = made[0], lines[0]["merchant_id"]
+    await service.reply(rt, Actor(kind="user", merchants={store: "owner"}), store,
+                        first.id, ReplyCreate(text="Thank you for your kind words!"))
+    await service.create_followup(rt, Actor(kind="user", user_id=lines[0]["customer_id"]), first.id,
+                                  FollowupCreate(text="Two months on: still excellent, no problems at all."))
+    if len(lines) > 1:
+        last = lines[-1]
+        hidden = await service.create_review(rt, Actor(kind="user", user_id=last["customer_id"]), ReviewCreate(
+            line_id=last["line_id"], rating=2, text="Poor. Call the owner at 13800138000 and complain!"))
+        await moderation.hide(rt, operator, hidden.id, HideCreate(
             ground="personal_data", reason="The review names a private phone number (PIPL 13)."))

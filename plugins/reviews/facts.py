@@ -6,7 +6,7 @@ events of one order may arrive in any order.
 
 * ``order.paid`` -> paid online; ``cod.collected`` (logistics) -> paid by cash on delivery;
 * ``order.placed`` / ``order.completed`` -> buyer and store; completion time; the lines
-  (from the orders facade: the event does not carry them);
+  (from the ``order_snapshot`` facade: the event does not carry them);
 * ``order.cancelled`` with a refund, ``aftersales.case_closed`` with ``refunded``,
   ``aftersales.refund_issued`` -> the refund-after-five-star signal.
 """
@@ -26,7 +26,7 @@ from bazaar.sdk.events import (
     UnknownEvent,
 )
 from bazaar.sdk.runtime import PluginRuntime
-from bazaar.sdk.services import orders
+from bazaar.sdk.services import order_snapshot
 
 #: event types the plugin subscribes to (``Plugin.subscribes``)
 SUBSCRIBES = (
@@ -60,9 +60,9 @@ async def record_order(rt: PluginRuntime, order_id: str, *, merchant_id: str | N
 
 
 async def record_lines(rt: PluginRuntime, order_id: str) -> int:
-    """Copy the order's lines (product, SKU, name) from the orders facade; how many were new."""
+    """Copy the order's lines (product, SKU, name) from the order's snapshot; how many were new."""
     added = 0
-    for line in await orders.order_lines(rt, order_id):
+    for line in (await order_snapshot(rt, order_id)).lines:
         rows = await rt.db.execute(
             "INSERT INTO reviews_line (line_id, order_id, product_id, sku_id, name) VALUES ({}, {}, {}, {}, {}) "
             "ON CONFLICT (line_id) DO NOTHING RETURNING line_id",

@@ -20,6 +20,8 @@ from bazaar.sdk.errors import FieldProblem, InvalidTransition
 from bazaar.sdk.runtime import PluginRuntime
 
 ANSWER = "complaints.answer_due"
+#: the complainant's windows; each has its own timer ``(ANSWER, "<complaint id>:<state>")``
+WINDOWS = ("awaiting_complainant", "plan_proposed", "resolved")
 #: who may write with which visibility
 VISIBILITY = {"complainant": ("all", "complainant"), "merchant": ("all", "merchant"),
               "operator": ("all", "complainant", "merchant", "platform")}
@@ -67,9 +69,9 @@ async def request_info(rt: PluginRuntime, complaint_id: str, data: InfoRequestIn
         now = rt.clock.now()
         if data.party == "complainant":
             due = rt.calendar.add_working_days(now, int(values(rt)["complainant_reply_working_days"]))
-            await move(rt, row, "request_info", answer_due_at=due)
+            await move(rt, row, "request_info")
+            await set_answer_due(rt, row, "awaiting_complainant", due)
             await _pause_investigation(rt, complaint_id, "awaiting_complainant")
-            await rt.timers.schedule(ANSWER, complaint_id, due, {"state": "awaiting_complainant"})
         else:
             if row["merchant_id"] is None:
                 raise ComplaintInvalid("this complaint names no merchant",
@@ -120,7 +122,7 @@ async def answer(rt: PluginRuntime, complaint_id: str, data: AnswerIn, actor: Ac
                             rt.clock.now(), request["id"])
         await note(rt, complaint_id, "complainant", actor.user_id, "answer", data.body, "complainant",
                    data.evidence_ids)
-        await rt.timers.cancel(ANSWER, complaint_id)
+        await cancel_windows(rt, complaint_id)
         await _resume_investigation(rt, complaint_id)
         return await views.out(rt, row, role)
 
@@ -157,7 +159,7 @@ async def suspend(rt: PluginRuntime, complaint_id: str, data: ReasonIn, actor: A
         await move(rt, row, "suspend", suspended_reason=data.reason, answer_due_at=None)
         await rt.db.execute("UPDATE complaints_info_request SET status = 'withdrawn' WHERE complaint_id = {} AND "
                             "party = 'complainant' AND status = 'open'", complaint_id)
-        await rt.timers.cancel(ANSWER, complaint_id)
+        await cancel_windows(rt, complaint_id)
         await _pause_investigation(rt, complaint_id, "suspended")
         await note(rt, complaint_id, "operator", actor.user_id, "decision", f"suspended: {data.reason}", "all")
         return await views.out(rt, row, role)
@@ -174,7 +176,15 @@ async def resume(rt: PluginRuntime, complaint_id: str, data: ReasonIn, actor: Ac
         return await views.out(rt, row, role)
 
 
-async def set_answer_due(rt: PluginRuntime, complaint_id: str, state: str, due: Any) -> None:
+async def set_answer_due(rt: PluginRuntime, row: dict[str, Any], state: str, due: Any) -> None:
     """The complainant's window in ``state`` ends at ``due`` (a timer acts on silence)."""
-    await set_complaint(rt, complaint_id, answer_due_at=due)
-    await rt.timers.schedule(ANSWER, complaint_id, due, {"state": state})
+    await set_complaint(rt, row["id"], answer_due_at=due)
+    row["answer_due_at"] = due
+    await rt.timers.schedule(ANSWER, f"{row['id']}:{state}", due, {"state": state})
+
+
+async def cancel_windows(rt: PluginRuntime, complaint_id: str, *, running: str | None = None) -> None:
+    """Cancel the complainant's pending window timers (but the one whose handler is running)."""
+    for state in WINDOWS:
+        if state != running:
+            await rt.timers.cancel(ANSWER, f"{complaint_id}:{state}")

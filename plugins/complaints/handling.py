@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from bazaar.plugins.complaints import clockwork, conversation, escalations, ports, remedies, views
-from bazaar.plugins.complaints.conversation import ANSWER, require, set_answer_due
+from bazaar.plugins.complaints.conversation import ANSWER, cancel_windows, require, set_answer_due
 from bazaar.plugins.complaints.errors import (
     ComplainantSatisfied,
     ComplaintInvalid,
@@ -98,18 +98,18 @@ async def propose_plan(rt: PluginRuntime, complaint_id: str, data: PlanIn, actor
                                           "reason = 'plan_rejected' AND resolved_at IS NULL", complaint_id):
             await escalations.resolve(rt, open_one["id"], actor.user_id, "revised plan proposed")
         due = rt.calendar.add_working_days(rt.clock.now(), int(values(rt)["complainant_reply_working_days"]))
-        await set_answer_due(rt, complaint_id, "plan_proposed", due)
+        await set_answer_due(rt, row, "plan_proposed", due)
         await note(rt, complaint_id, "operator", actor.user_id, "plan", data.note or "resolution plan", "all")
         await ports.emit(rt, PlanProposed(**_fact(row), plan_round=plan_round, remedies=len(data.remedies)))
         return await views.out(rt, row, role)
 
 
-async def _start_execution(rt: PluginRuntime, row: dict[str, Any]) -> None:
+async def _start_execution(rt: PluginRuntime, row: dict[str, Any], running: str | None = None) -> None:
     pending = await remedies.pending(rt, row["id"])
     if pending:
         await clockwork.start(rt, row, "execute")
     else:
-        await complete_now(rt, row)
+        await complete_now(rt, row, running)
 
 
 async def answer_plan(rt: PluginRuntime, complaint_id: str, accept: bool, data: ReasonIn | None,
@@ -118,7 +118,7 @@ async def answer_plan(rt: PluginRuntime, complaint_id: str, accept: bool, data: 
     async with rt.unit_of_work():
         row, role = await views.load_for(rt, complaint_id, actor, lock=True)
         require(role, "complainant")
-        await rt.timers.cancel(ANSWER, complaint_id)
+        await cancel_windows(rt, complaint_id)
         if accept:
             await move(rt, row, "accept_plan", answer_due_at=None)
             await ports.emit(rt, PlanAnswered(**_fact(row), accepted=True))
@@ -133,15 +133,15 @@ async def answer_plan(rt: PluginRuntime, complaint_id: str, accept: bool, data: 
         return await views.out(rt, row, role)
 
 
-async def complete_now(rt: PluginRuntime, row: dict[str, Any]) -> None:
+async def complete_now(rt: PluginRuntime, row: dict[str, Any], running: str | None = None) -> None:
     """Every remedy is carried out: resolved; the feedback window opens (or the complaint closes)."""
     await move(rt, row, "complete")
     await _fulfil(rt, row["id"], "execute")
     vals = values(rt)
     if vals["satisfaction_survey"]:
-        await set_answer_due(rt, row["id"], "resolved", rt.calendar.add_days(rt.clock.now(), int(vals["feedback_days"])))
+        await set_answer_due(rt, row, "resolved", rt.calendar.add_days(rt.clock.now(), int(vals["feedback_days"])))
     else:
-        await _close(rt, row, "feedback_lapsed", "resolved")
+        await _close(rt, row, "feedback_lapsed", "resolved", running=running)
 
 
 async def complete(rt: PluginRuntime, complaint_id: str, data: NoteIn, actor: Actor) -> ComplaintOut:
@@ -154,11 +154,12 @@ async def complete(rt: PluginRuntime, complaint_id: str, data: NoteIn, actor: Ac
         return await views.out(rt, row, role)
 
 
-async def _close(rt: PluginRuntime, row: dict[str, Any], event: str, outcome: str, **sets: Any) -> None:
+async def _close(rt: PluginRuntime, row: dict[str, Any], event: str, outcome: str, *, running: str | None = None,
+                 **sets: Any) -> None:
     now = rt.clock.now()
     await move(rt, row, event, outcome=outcome, closed_at=now, answer_due_at=None, **sets)
     await clockwork.stop_all(rt, row["id"], outcome)
-    await rt.timers.cancel(ANSWER, row["id"])
+    await cancel_windows(rt, row["id"], running=running)
     await ports.emit(rt, ComplaintClosed(**_fact(row), outcome=outcome, upheld=row["upheld"],
                                          satisfaction=row.get("satisfaction")))
 
@@ -215,19 +216,18 @@ async def withdraw(rt: PluginRuntime, complaint_id: str, actor: Actor) -> Compla
 
 async def on_answer_due(rt: PluginRuntime, due: Due) -> None:
     """Timer ``complaints.answer_due``: the complainant stayed silent (question, plan or feedback)."""
-    row = await complaint(rt, due.subject, lock=True)
-    if row["state"] != due.payload.get("state") or row["answer_due_at"] is None:
+    complaint_id, _, state = due.subject.partition(":")
+    row = await complaint(rt, complaint_id, lock=True)
+    if row["state"] != state or row["answer_due_at"] is None or rt.clock.now() < row["answer_due_at"]:
         return
-    if rt.clock.now() < row["answer_due_at"]:
-        return
-    if row["state"] == "awaiting_complainant":
+    if state == "awaiting_complainant":
         await conversation.reply_lapsed(rt, row)
-    elif row["state"] == "plan_proposed":
+    elif state == "plan_proposed":
         await move(rt, row, "plan_lapsed", answer_due_at=None)
         await ports.emit(rt, PlanAnswered(**_fact(row), accepted=True, lapsed=True))
-        await _start_execution(rt, row)
-    elif row["state"] == "resolved":
-        await _close(rt, row, "feedback_lapsed", "resolved")
+        await _start_execution(rt, row, running=state)
+    elif state == "resolved":
+        await _close(rt, row, "feedback_lapsed", "resolved", running=state)
 
 
 TIMERS = {ANSWER: on_answer_due}

@@ -6,17 +6,16 @@ from typing import Any
 
 from bazaar.plugins.complaints import followup
 from bazaar.plugins.complaints.records import dump
-from bazaar.sdk.events import Event, OrderCompleted, decode_event, event_data
+from bazaar.sdk.events import Event, OrderCompleted, event_data
 from bazaar.sdk.hookspecs import hookimpl
 from bazaar.sdk.runtime import PluginContext, PluginRuntime
 
 
-def _typed(event: Any) -> tuple[Any, dict[str, Any]]:
-    """The event as its typed Struct when its class is loaded, and its fields."""
+def _fields(event: Any) -> dict[str, Any]:
+    """The event's own fields (a typed Struct, or an outbox record's ``data``)."""
     if isinstance(event, Event):
-        return event, event_data(event)
-    data = dict(getattr(event, "data", {}) or {})
-    return decode_event(event.type, data, id=event.id, occurred_at=event.occurred_at), data
+        return event_data(event)
+    return dict(getattr(event, "data", {}) or {})
 
 
 class ComplaintsHooks:
@@ -33,7 +32,7 @@ class ComplaintsHooks:
     async def bazaar_handle_event(self, event: Any, ctx: Any) -> None:
         """Order, shipment and after-sales events are kept per order for evidence packs (by event id, so
         a redelivery changes nothing); ``order.completed`` opens the buyer's follow-up survey once."""
-        typed, data = _typed(event)
+        data = _fields(event)
         order_id = data.get("order_id")
         if not isinstance(order_id, str):
             return
@@ -44,5 +43,5 @@ class ComplaintsHooks:
                 "VALUES ({}, {}, {}, {}, {}) ON CONFLICT (event_id) DO NOTHING",
                 event.id, order_id, event.type, dump(data), event.occurred_at,
             )
-            if isinstance(typed, OrderCompleted):
-                await followup.open_for(rt, typed.order_id, typed.customer_id, typed.merchant_id)
+            if event.type == OrderCompleted.event_type() and data.get("customer_id") and data.get("merchant_id"):
+                await followup.open_for(rt, order_id, str(data["customer_id"]), str(data["merchant_id"]))

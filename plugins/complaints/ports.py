@@ -81,3 +81,14 @@ async def reinstate(rt: PluginRuntime, product_id: str, reason: str, actor_id: s
     if facade is None:
         raise NotImplementedError("the catalogue facade reinstate_listing is not available in this kernel")
     await facade(rt, product_id, reason=reason, plugin=PLUGIN, actor_id=actor_id)
+
+
+def provider(rt: PluginRuntime, kind: str, provider_id: str) -> Any:
+    """A registered provider by ``(kind, id)`` (``LookupError`` when none is registered)."""
+    find = getattr(rt, "provider", None)
+    if find is None:  # kernels before PluginRuntime.provider
+        find = rt.plugins.provider  # type: ignore[attr-defined]
+    try:
+        return find(kind, provider_id)
+    except Exception as exc:  # the kernel answers PluginError; callers treat every miss alike
+        raise LookupError(f"no {kind} provider {provider_id!r}") from exc

@@ -90,8 +90,8 @@ async def _pay(rt: PluginRuntime, remedy: dict[str, Any], row: dict[str, Any], a
     if order is None or order.payment_provider is None:
         raise RemedyUnavailable("the order has no payment provider to pay through")
     try:
-        provider = rt.provider("payment", order.payment_provider)
-    except Exception:  # PluginError/LookupError: the provider is not enabled here
+        provider = ports.provider(rt, "payment", order.payment_provider)
+    except LookupError:
         raise RemedyUnavailable(f"payment provider {order.payment_provider!r} is not available") from None
     amount = Money(amount=remedy["amount_minor"], currency=remedy["currency"])
     ctx = rt.context(actor_id=actor.user_id, actor_roles=actor.roles)

@@ -137,7 +137,8 @@ def deadlines(row: dict[str, Any], clocks: list[dict[str, Any]], requests: list[
 
 
 async def out(rt: PluginRuntime, row: dict[str, Any], role: Role) -> ComplaintOut:
-    """The complaint as ``role`` may see it."""
+    """The complaint as ``role`` may see it (read again: the caller's copy may be stale)."""
+    row = await complaint(rt, row["id"])
     cid = row["id"]
     clocks = await rt.db.fetch("SELECT * FROM complaints_clock WHERE complaint_id = {} ORDER BY started_at, id", cid)
     requests = await rt.db.fetch(

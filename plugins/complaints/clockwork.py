@@ -153,8 +153,7 @@ async def on_warn(rt: PluginRuntime, due: Due) -> None:
     if clock is None or clock["state"] != "running" or clock["warned_at"] or clock["breached_at"]:
         return
     if clock["due_at"] is not None and rt.clock.now() >= clock["due_at"]:
-        await _catch_up(rt, clock, rt.clock.now(), running=WARN)
-        return
+        return  # too late to warn: the due timer records the breach
     view = await _append(rt, clock, "warned", due.due_at, running=WARN)
     await emit(rt, ClockWarned(**_fact(clock, due.due_at, view.due_at)))
 

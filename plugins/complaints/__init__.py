@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from bazaar.plugins.complaints import clockwork, handling, policy
+from bazaar.plugins.complaints import clockwork, handling, ip, policy
 from bazaar.plugins.complaints.api import ComplaintsController, MerchantComplaintsController
 from bazaar.plugins.complaints.api_admin import AdminComplaintsController
+from bazaar.plugins.complaints.api_ip import AppealsController, IpNoticesController, MerchantIpController, SurveysController
 from bazaar.plugins.complaints.config import ComplaintsConfig
 from bazaar.plugins.complaints.events import EVENTS
 from bazaar.plugins.complaints.hooks import ComplaintsHooks
@@ -20,8 +21,9 @@ plugin = Plugin(
     kernel=">=0.1,<1.0",
     hooks=ComplaintsHooks,
     piccolo_app="bazaar.plugins.complaints.piccolo_app",
-    routes=(AdminComplaintsController, ComplaintsController, MerchantComplaintsController),
-    timers={**clockwork.TIMERS, **handling.TIMERS},
+    routes=(AdminComplaintsController, IpNoticesController, AppealsController, SurveysController, MerchantIpController,
+            ComplaintsController, MerchantComplaintsController),
+    timers={**clockwork.TIMERS, **handling.TIMERS, **ip.TIMERS},
     subscribes=("order.*", "shipment.*", "aftersales.*"),
     events=EVENTS,
     policy=policy.explain,

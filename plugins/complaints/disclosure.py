@@ -26,7 +26,7 @@ async def disclose(rt: PluginRuntime, complaint_id: str, actor: Actor) -> Mercha
     async with rt.unit_of_work():
         row, role = await views.load_for(rt, complaint_id, actor)
         require(role, "complainant")
-        identity = await ports.merchant_identity(rt, row["merchant_id"]) if row["merchant_id"] else None
+        identity = await ports.merchant_identity(rt, row["merchant_id"], actor.user_id) if row["merchant_id"] else None
         if identity is None:
             raise ComplaintInvalid("this complaint names no merchant",
                                    errors=[FieldProblem(field="complaint_id", reason="no merchant to disclose")])

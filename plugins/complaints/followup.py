@@ -29,11 +29,6 @@ class SurveyOut(msgspec.Struct, frozen=True, kw_only=True):
     answered_at: datetime | None = None
 
 
-class SurveyIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    score: Any = msgspec.field(default=None)
-    comment: str | None = None
-
-
 def _out(r: dict[str, Any]) -> SurveyOut:
     return SurveyOut(order_id=r["order_id"], merchant_id=r["merchant_id"], opened_at=r["opened_at"],
                      closes_at=r["closes_at"], score=r["score"], answered_at=r["answered_at"])

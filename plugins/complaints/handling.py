@@ -70,7 +70,7 @@ async def report(rt: PluginRuntime, complaint_id: str, data: ReportIn, actor: Ac
             raise ComplaintInvalid("this complaint names no merchant", errors=[FieldProblem(
                 field="responsible_party", reason="no merchant in this complaint", value="merchant")])
         await move(rt, row, "report", findings=data.findings, upheld=data.upheld,
-                   responsible_party=data.responsible_party)
+                   responsible_party=data.responsible_party, reported_by=actor.user_id, reported_at=rt.clock.now())
         await _fulfil(rt, complaint_id, "investigate")
         await note(rt, complaint_id, "operator", actor.user_id, "report", data.findings, "all", data.evidence_ids)
         await clockwork.start(rt, row, "plan")

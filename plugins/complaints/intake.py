@@ -17,7 +17,6 @@ from bazaar.plugins.complaints.events import ComplaintOpened
 from bazaar.plugins.complaints.records import complaint, dump, set_complaint, values
 from bazaar.plugins.complaints.schemas import ComplaintCreate, ComplaintOut
 from bazaar.plugins.complaints.states import OPEN_STATES
-from bazaar.sdk import services
 from bazaar.sdk.api import Actor, new_id
 from bazaar.sdk.errors import FieldProblem
 from bazaar.sdk.runtime import PluginRuntime
@@ -106,7 +105,7 @@ async def file(rt: PluginRuntime, data: ComplaintCreate, actor: Actor, key: str 
             row = await complaint(rt, earlier["id"])
             return await views.out(rt, row, views.role_of(row, actor))
         complaint_id = new_id("cmp")
-        contact = services.cipher(rt).encrypt(data.contact) if data.contact else None  # type: ignore[arg-type]
+        contact = ports.cipher(rt).encrypt(data.contact) if data.contact else None  # type: ignore[arg-type]
         await rt.db.execute(
             "INSERT INTO complaints_complaint (id, complainant_id, channel, entered_by, category, subject_type, "
             "subject_id, order_id, product_id, merchant_id, description, desired_outcome, contact, evidence_ids, "

@@ -1,7 +1,9 @@
-"""The one place complaints reaches the kernel: core facades (orders, merchants, catalogue) and events.
+"""The one place complaints reaches the kernel: core facades (orders, merchants, listings), events, providers.
 
 Plugins import only ``bazaar.sdk``; the facades live in ``bazaar.sdk.services``. Missing
 subjects come back as ``None`` so the caller can answer with its own problem code.
+(While the typed facades land on main, the older module facades are used where the new
+ones are absent; the fallbacks go once main has them.)
 """
 
 from __future__ import annotations
@@ -9,12 +11,20 @@ from __future__ import annotations
 from typing import Any
 
 from bazaar.sdk import services
-from bazaar.sdk.errors import NotFound
-from bazaar.sdk.events import Event, event_data
+from bazaar.sdk.errors import Conflict, NotFound
+from bazaar.sdk.events import By, Event, event_data
 from bazaar.sdk.runtime import PluginRuntime
 from bazaar.sdk.types import ListingSnapshot, MerchantSnapshot, OrderSnapshot
 
 PLUGIN = "complaints"
+
+
+def _by(actor_id: str | None) -> By:
+    return By(kind="plugin", id=actor_id, plugin=PLUGIN)
+
+
+def _facade(name: str) -> Any:
+    return getattr(services, name, None)
 
 
 async def emit(rt: PluginRuntime, event: Event) -> str:
@@ -22,14 +32,23 @@ async def emit(rt: PluginRuntime, event: Event) -> str:
     emitter = getattr(rt, "emit", None)
     if emitter is not None:
         return str(await emitter(event))
-    # kernels before the typed-event contract: the untyped bus, same type and fields
     return str(await rt.events.emit(event.event_type(), event_data(event), subject=event.subject))  # type: ignore[attr-defined]
+
+
+def provider(rt: PluginRuntime, kind: str, provider_id: str) -> Any:
+    """A registered provider by ``(kind, id)`` (``LookupError`` when none is registered)."""
+    find = getattr(rt, "provider", None) or rt.plugins.provider  # type: ignore[attr-defined]
+    try:
+        return find(kind, provider_id)
+    except Exception as exc:  # the kernel answers PluginError; callers treat every miss alike
+        raise LookupError(f"no {kind} provider {provider_id!r}") from exc
 
 
 async def order(rt: PluginRuntime, order_id: str) -> OrderSnapshot | None:
     """The order's frozen snapshot, or ``None``."""
+    fetch = _facade("order_snapshot") or services.orders.order_snapshot  # type: ignore[attr-defined]
     try:
-        return await services.orders.order_snapshot(rt, order_id)  # type: ignore[arg-type]
+        return await fetch(rt, order_id)  # type: ignore[no-any-return]
     except NotFound:
         return None
 
@@ -37,58 +56,60 @@ async def order(rt: PluginRuntime, order_id: str) -> OrderSnapshot | None:
 async def merchant(rt: PluginRuntime, merchant_id: str) -> MerchantSnapshot | None:
     """The merchant's frozen snapshot, or ``None``."""
     try:
-        row = await services.merchants.load(rt, merchant_id)  # type: ignore[arg-type]
+        fetch = _facade("merchant_snapshot")
+        if fetch is not None:
+            return await fetch(rt, merchant_id)  # type: ignore[no-any-return]
+        return services.merchants.snapshot(await services.merchants.load(rt, merchant_id))  # type: ignore[attr-defined]
     except NotFound:
         return None
-    return services.merchants.snapshot(row)
 
 
-async def merchant_identity(rt: PluginRuntime, merchant_id: str) -> dict[str, Any] | None:
-    """What a complainant may learn of a merchant on request (ECL 61): name, status, contact."""
-    try:
-        row = await services.merchants.load(rt, merchant_id)  # type: ignore[arg-type]
-    except NotFound:
+async def merchant_identity(rt: PluginRuntime, merchant_id: str, requester_id: str | None) -> dict[str, Any] | None:
+    """What a complainant may learn of a merchant on request (ECL 61): name, status and contact."""
+    snapshot = await merchant(rt, merchant_id)
+    if snapshot is None:
         return None
-    phone = row.get("contact_phone")
-    return {
-        "merchant_id": row["id"],
-        "name": row["name"],
-        "status": row["status"],
-        "contact_phone": services.cipher(rt).decrypt(phone) if phone else None,  # type: ignore[arg-type]
-    }
+    identity: dict[str, Any] = {"merchant_id": snapshot.id, "name": snapshot.name, "status": snapshot.status,
+                                "contact_phone": None, "contact_email": None}
+    contact = _facade("user_contact")
+    if contact is not None:
+        found = await contact(rt, snapshot.owner_id, purpose=f"merchant identity disclosed to {requester_id} "
+                                                             "(ECL 61)", plugin=PLUGIN)
+        identity.update(contact_phone=getattr(found, "phone", None), contact_email=getattr(found, "email", None))
+    else:
+        row = await services.merchants.load(rt, merchant_id)  # type: ignore[attr-defined]
+        identity["contact_phone"] = services.cipher(rt).decrypt(row["contact_phone"]) if row.get("contact_phone") \
+            else None  # type: ignore[arg-type]
+    return identity
 
 
 async def listing(rt: PluginRuntime, product_id: str) -> ListingSnapshot | None:
     """The listing's snapshot (content, status, merchant), or ``None``."""
+    fetch = _facade("product_snapshot") or services.catalogue.listing_snapshot  # type: ignore[attr-defined]
     try:
-        return await services.catalogue.listing_snapshot(rt, product_id)  # type: ignore[arg-type]
+        return await fetch(rt, product_id)  # type: ignore[no-any-return]
     except NotFound:
         return None
 
 
 async def take_down(rt: PluginRuntime, product_id: str, reason: str, actor_id: str | None) -> None:
     """Take a live listing off sale (an IP notice's necessary measure)."""
-    facade = getattr(services, "take_down_listing", None)
+    facade = _facade("take_down_listing")
     if facade is not None:
-        await facade(rt, product_id, reason=reason, plugin=PLUGIN, actor_id=actor_id)
+        await facade(rt, product_id, reasons=[reason], by=_by(actor_id))
         return
-    await services.catalogue.take_down(rt, product_id, reason, plugin=PLUGIN, actor_id=actor_id)  # type: ignore[arg-type]
+    await services.catalogue.take_down(rt, product_id, reason, plugin=PLUGIN, actor_id=actor_id)  # type: ignore[attr-defined]
 
 
 async def reinstate(rt: PluginRuntime, product_id: str, reason: str, actor_id: str | None) -> None:
     """Put a listing this plugin took down back on sale (the measure is lifted)."""
-    facade = getattr(services, "reinstate_listing", None)
+    facade = _facade("reinstate_listing")
     if facade is None:
-        raise NotImplementedError("the catalogue facade reinstate_listing is not available in this kernel")
-    await facade(rt, product_id, reason=reason, plugin=PLUGIN, actor_id=actor_id)
+        raise Conflict("this kernel cannot reinstate a listing (no reinstate_listing facade)",
+                       code="complaints.reinstate_unavailable")
+    await facade(rt, product_id, reason=reason, by=_by(actor_id))
 
 
-def provider(rt: PluginRuntime, kind: str, provider_id: str) -> Any:
-    """A registered provider by ``(kind, id)`` (``LookupError`` when none is registered)."""
-    find = getattr(rt, "provider", None)
-    if find is None:  # kernels before PluginRuntime.provider
-        find = rt.plugins.provider  # type: ignore[attr-defined]
-    try:
-        return find(kind, provider_id)
-    except Exception as exc:  # the kernel answers PluginError; callers treat every miss alike
-        raise LookupError(f"no {kind} provider {provider_id!r}") from exc
+def cipher(rt: PluginRuntime) -> Any:
+    """The field cipher for personal data at rest."""
+    return services.cipher(rt)  # type: ignore[arg-type]

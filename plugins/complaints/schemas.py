@@ -243,6 +243,7 @@ class MerchantIdentity(msgspec.Struct, frozen=True, kw_only=True):
     name: str
     status: str
     contact_phone: str | None
+    contact_email: str | None = None
     disclosed_at: Tz
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from bazaar.plugins.complaints import policy
+from bazaar.plugins.complaints import policy, ports
 from bazaar.plugins.complaints.errors import ComplaintNotFound
 from bazaar.plugins.complaints.records import complaint, load, values
 from bazaar.plugins.complaints.schemas import (
@@ -25,7 +25,6 @@ from bazaar.plugins.complaints.schemas import (
     SubjectOut,
 )
 from bazaar.plugins.complaints.states import COMPLAINT
-from bazaar.sdk import services
 from bazaar.sdk.api import Actor
 from bazaar.sdk.money import Money
 from bazaar.sdk.runtime import PluginRuntime
@@ -150,7 +149,7 @@ async def out(rt: PluginRuntime, row: dict[str, Any], role: Role) -> ComplaintOu
     hidden = role == "merchant" and values(rt)["reporter_confidential"]
     party_ok = {"complainant": ("complainant",), "merchant": ("merchant",), "operator": ("complainant", "merchant")}
     until = reopen_until(rt, row)
-    contact = services.cipher(rt).decrypt(row["contact"]) if row["contact"] and not hidden else None  # type: ignore[arg-type]
+    contact = ports.cipher(rt).decrypt(row["contact"]) if row["contact"] and not hidden else None  # type: ignore[arg-type]
     return ComplaintOut(
         id=cid, state=row["state"], category=row["category"], channel=row["channel"],
         subject=SubjectOut(type=row["subject_type"], id=row["subject_id"]), order_id=row["order_id"],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bazaar.plugins.complaints import clockwork, handling, ip, policy
+from bazaar.plugins.complaints.demo import demo
 from bazaar.plugins.complaints.api import ComplaintsController, MerchantComplaintsController
 from bazaar.plugins.complaints.api_admin import AdminComplaintsController
 from bazaar.plugins.complaints.api_ip import AppealsController, IpNoticesController, MerchantIpController, SurveysController
@@ -27,4 +28,5 @@ plugin = Plugin(
     subscribes=("order.*", "shipment.*", "aftersales.*"),
     events=EVENTS,
     policy=policy.explain,
+    demo=demo,
 )

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from bazaar.plugins.complaints import clockwork, handling, ip, policy
-from bazaar.plugins.complaints.demo import demo
 from bazaar.plugins.complaints.api import ComplaintsController, MerchantComplaintsController
 from bazaar.plugins.complaints.api_admin import AdminComplaintsController
-from bazaar.plugins.complaints.api_ip import AppealsController, IpNoticesController, MerchantIpController, SurveysController
+from bazaar.plugins.complaints.api_ip import (
+    AppealsController,
+    IpNoticesController,
+    MerchantIpController,
+    SurveysController,
+)
 from bazaar.plugins.complaints.config import ComplaintsConfig
+from bazaar.plugins.complaints.demo import demo
 from bazaar.plugins.complaints.events import EVENTS
 from bazaar.plugins.complaints.hooks import ComplaintsHooks
 from bazaar.sdk.plugin import Plugin

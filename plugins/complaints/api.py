@@ -16,7 +16,15 @@ import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.params import Dependency, Parameter
 
-from bazaar.plugins.complaints import conversation, disclosure, evidence, evidence_pack, handling, intake, views
+from bazaar.plugins.complaints import (
+    conversation,
+    disclosure,
+    evidence,
+    evidence_pack,
+    handling,
+    intake,
+    views,
+)
 from bazaar.plugins.complaints.errors import (
     AlreadyAnswered,
     ComplainantSatisfied,

@@ -13,7 +13,13 @@ from litestar.params import Parameter
 from bazaar.plugins.complaints import calendars, disclosure, escalations, policy, report, stats
 from bazaar.plugins.complaints.api import OPERATOR, Caller, Rt, _page, cid
 from bazaar.plugins.complaints.errors import EscalationNotFound, PeriodInvalid
-from bazaar.plugins.complaints.schemas import CalendarOut, ComplaintSummary, EscalationOut, NoteIn, PolicyLineOut
+from bazaar.plugins.complaints.schemas import (
+    CalendarOut,
+    ComplaintSummary,
+    EscalationOut,
+    NoteIn,
+    PolicyLineOut,
+)
 from bazaar.sdk.api import Cursor, Limit, Page, check_id, problems
 from bazaar.sdk.errors import ValidationFailed
 

@@ -33,7 +33,13 @@ from bazaar.plugins.complaints.schemas_ip import (
     SurveyAnswer,
 )
 from bazaar.sdk.api import Limit, check_id, problems
-from bazaar.sdk.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from bazaar.sdk.errors import (
+    Conflict,
+    InvalidTransition,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+)
 
 PUBLIC = {"auth": "public"}
 NoticeState = Annotated[str | None, Parameter(query="state", pattern=r"^[a-z]{4,10}$", description="a notice state")]

@@ -13,7 +13,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bazaar.plugins.complaints import ip, ports
-from bazaar.plugins.complaints.errors import AppealNotFound, AppealsNotOffered, AppealWindowClosed, SameReviewer
+from bazaar.plugins.complaints.errors import (
+    AppealNotFound,
+    AppealsNotOffered,
+    AppealWindowClosed,
+    SameReviewer,
+)
 from bazaar.plugins.complaints.events import AppealDecided
 from bazaar.plugins.complaints.records import for_update, values
 from bazaar.plugins.complaints.schemas_ip import AppealCreate, AppealOut

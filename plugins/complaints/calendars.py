@@ -7,6 +7,8 @@ back. A clock keeps the version it started with for its whole life.
 
 from __future__ import annotations
 
+from typing import Any
+
 import msgspec
 
 from bazaar.sdk.calendar import Calendar
@@ -45,7 +47,7 @@ async def by_version(rt: PluginRuntime, version: str) -> Calendar:
     return calendar
 
 
-async def recorded(rt: PluginRuntime) -> list[dict[str, object]]:
+async def recorded(rt: PluginRuntime) -> list[dict[str, Any]]:
     """Every recorded version with its days, oldest first (for operators and regulators)."""
     rows = await rt.db.fetch("SELECT * FROM complaints_calendar ORDER BY recorded_at, version")
     return [{"version": r["version"], "timezone": r["timezone"], "holidays": msgspec.json.decode(r["holidays"]),

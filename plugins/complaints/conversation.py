@@ -11,9 +11,20 @@ from __future__ import annotations
 from typing import Any
 
 from bazaar.plugins.complaints import clockwork, evidence, views
-from bazaar.plugins.complaints.errors import AlreadyAnswered, ComplaintInvalid, InfoRequestNotFound, WrongParty
+from bazaar.plugins.complaints.errors import (
+    AlreadyAnswered,
+    ComplaintInvalid,
+    InfoRequestNotFound,
+    WrongParty,
+)
 from bazaar.plugins.complaints.records import for_update, move, note, set_complaint, values
-from bazaar.plugins.complaints.schemas import AnswerIn, ComplaintOut, InfoRequestIn, MessageIn, ReasonIn
+from bazaar.plugins.complaints.schemas import (
+    AnswerIn,
+    ComplaintOut,
+    InfoRequestIn,
+    MessageIn,
+    ReasonIn,
+)
 from bazaar.plugins.complaints.states import OPEN_STATES
 from bazaar.sdk.api import Actor, new_id
 from bazaar.sdk.errors import FieldProblem, InvalidTransition

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from bazaar.sdk.errors import BazaarError, Conflict, NotFound, PermissionDenied, ProviderError, ValidationFailed
+from bazaar.sdk.errors import (
+    BazaarError,
+    Conflict,
+    NotFound,
+    PermissionDenied,
+    ProviderError,
+    ValidationFailed,
+)
 
 
 class ComplaintNotFound(NotFound):

@@ -10,7 +10,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from bazaar.plugins.complaints import clockwork, conversation, escalations, ports, remedies, views
+from bazaar.plugins.complaints import (
+    clockwork,
+    conversation,
+    escalations,
+    policy,
+    ports,
+    remedies,
+    views,
+)
 from bazaar.plugins.complaints.conversation import ANSWER, cancel_windows, require, set_answer_due
 from bazaar.plugins.complaints.errors import (
     ComplainantSatisfied,
@@ -28,8 +36,14 @@ from bazaar.plugins.complaints.events import (
     PlanProposed,
 )
 from bazaar.plugins.complaints.records import complaint, move, note, set_complaint, values
-from bazaar.plugins.complaints.schemas import ComplaintOut, FeedbackIn, NoteIn, PlanIn, ReasonIn, ReportIn
-from bazaar.plugins.complaints import policy
+from bazaar.plugins.complaints.schemas import (
+    ComplaintOut,
+    FeedbackIn,
+    NoteIn,
+    PlanIn,
+    ReasonIn,
+    ReportIn,
+)
 from bazaar.sdk.api import Actor
 from bazaar.sdk.errors import FieldProblem
 from bazaar.sdk.runtime import PluginRuntime

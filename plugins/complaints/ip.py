@@ -28,7 +28,13 @@ from bazaar.plugins.complaints.events import (
     IpNoticeRejected,
 )
 from bazaar.plugins.complaints.records import dump, for_update, load, values
-from bazaar.plugins.complaints.schemas_ip import DeclarationIn, LawsuitNoticeIn, NoticeCreate, NoticeOut, PublishedNotice
+from bazaar.plugins.complaints.schemas_ip import (
+    DeclarationIn,
+    LawsuitNoticeIn,
+    NoticeCreate,
+    NoticeOut,
+    PublishedNotice,
+)
 from bazaar.plugins.complaints.states import IP_NOTICE
 from bazaar.sdk.api import Actor, new_id
 from bazaar.sdk.errors import Conflict, FieldProblem, NotFound, ValidationFailed

@@ -13,7 +13,12 @@ from __future__ import annotations
 from typing import Any
 
 from bazaar.plugins.complaints import ports
-from bazaar.plugins.complaints.errors import RemedyDone, RemedyFailed, RemedyInvalid, RemedyNotFound, RemedyUnavailable
+from bazaar.plugins.complaints.errors import (
+    RemedyFailed,
+    RemedyInvalid,
+    RemedyNotFound,
+    RemedyUnavailable,
+)
 from bazaar.plugins.complaints.events import RemedyExecuted, SanctionRequested
 from bazaar.plugins.complaints.records import for_update
 from bazaar.plugins.complaints.schemas import RemedyIn

@@ -233,13 +233,6 @@ class Survey(Table, tablename="complaints_survey"):
     answered_at = Timestamptz(null=True, default=None, index=True)
 
 
-class SeenEvent(Table, tablename="complaints_seen_event"):
-    """Event ids already handled (delivery is at least once)."""
-
-    event_id = Varchar(length=40, primary_key=True)
-    at = Timestamptz()
-
-
 class OrderFact(Table, tablename="complaints_order_fact"):
     """Order, shipment and after-sales events as delivered to this plugin, kept for evidence packs (ECL 62)."""
 

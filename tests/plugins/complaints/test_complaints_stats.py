@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+
 from complaints_market import API, Market, cst
 
 from bazaar.plugins.complaints import calendars

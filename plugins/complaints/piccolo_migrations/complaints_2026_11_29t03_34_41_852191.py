@@ -8,7 +8,7 @@ from piccolo.columns.column_types import Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.columns.indexes import IndexMethod
 
-ID = "2026-11-29T03:28:20:922793"
+ID = "2026-11-29T03:34:41:852191"
 VERSION = "1.38.0"
 DESCRIPTION = ""
 
@@ -19,85 +19,8 @@ async def forwards():
     )
 
     manager.add_table(
-        class_name="SeenEvent",
-        tablename="complaints_seen_event",
-        schema=None,
-        columns=None,
-    )
-
-    manager.add_table(
-        class_name="Appeal",
-        tablename="complaints_appeal",
-        schema=None,
-        columns=None,
-    )
-
-    manager.add_table(
         class_name="IpNotice",
         tablename="complaints_ip_notice",
-        schema=None,
-        columns=None,
-    )
-
-    manager.add_table(
-        class_name="Message",
-        tablename="complaints_message",
-        schema=None,
-        columns=None,
-    )
-
-    manager.add_table(
-        class_name="Remedy",
-        tablename="complaints_remedy",
-        schema=None,
-        columns=None,
-    )
-
-    manager.add_table(
-        class_name="Survey",
-        tablename="complaints_survey",
-        schema=None,
-        columns=None,
-    )
-
-    manager.add_table(
-        class_name="ClockMark",
-        tablename="complaints_clock_mark",
-        schema=None,
-        columns=None,
-    )
-
-    manager.add_table(
-        class_name="InfoRequest",
-        tablename="complaints_info_request",
-        schema=None,
-        columns=None,
-    )
-
-    manager.add_table(
-        class_name="Disclosure",
-        tablename="complaints_disclosure",
-        schema=None,
-        columns=None,
-    )
-
-    manager.add_table(
-        class_name="CalendarVersion",
-        tablename="complaints_calendar",
-        schema=None,
-        columns=None,
-    )
-
-    manager.add_table(
-        class_name="Complaint",
-        tablename="complaints_complaint",
-        schema=None,
-        columns=None,
-    )
-
-    manager.add_table(
-        class_name="Clock",
-        tablename="complaints_clock",
         schema=None,
         columns=None,
     )
@@ -110,313 +33,80 @@ async def forwards():
     )
 
     manager.add_table(
+        class_name="Appeal",
+        tablename="complaints_appeal",
+        schema=None,
+        columns=None,
+    )
+
+    manager.add_table(
         class_name="Escalation",
         tablename="complaints_escalation",
         schema=None,
         columns=None,
     )
 
-    manager.add_column(
-        table_class_name="SeenEvent",
-        tablename="complaints_seen_event",
-        column_name="event_id",
-        db_column_name="event_id",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 40,
-            "default": "",
-            "null": False,
-            "primary_key": True,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
+    manager.add_table(
+        class_name="InfoRequest",
+        tablename="complaints_info_request",
         schema=None,
+        columns=None,
     )
 
-    manager.add_column(
-        table_class_name="SeenEvent",
-        tablename="complaints_seen_event",
-        column_name="at",
-        db_column_name="at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
-        params={
-            "default": TimestamptzNow(),
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
+    manager.add_table(
+        class_name="Survey",
+        tablename="complaints_survey",
         schema=None,
+        columns=None,
     )
 
-    manager.add_column(
-        table_class_name="Appeal",
-        tablename="complaints_appeal",
-        column_name="id",
-        db_column_name="id",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 40,
-            "default": "",
-            "null": False,
-            "primary_key": True,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
+    manager.add_table(
+        class_name="CalendarVersion",
+        tablename="complaints_calendar",
         schema=None,
+        columns=None,
     )
 
-    manager.add_column(
-        table_class_name="Appeal",
-        tablename="complaints_appeal",
-        column_name="merchant_id",
-        db_column_name="merchant_id",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 40,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": True,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
+    manager.add_table(
+        class_name="Message",
+        tablename="complaints_message",
         schema=None,
+        columns=None,
     )
 
-    manager.add_column(
-        table_class_name="Appeal",
-        tablename="complaints_appeal",
-        column_name="decision_kind",
-        db_column_name="decision_kind",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 12,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
+    manager.add_table(
+        class_name="Complaint",
+        tablename="complaints_complaint",
         schema=None,
+        columns=None,
     )
 
-    manager.add_column(
-        table_class_name="Appeal",
-        tablename="complaints_appeal",
-        column_name="decision_id",
-        db_column_name="decision_id",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 40,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
+    manager.add_table(
+        class_name="Disclosure",
+        tablename="complaints_disclosure",
         schema=None,
+        columns=None,
     )
 
-    manager.add_column(
-        table_class_name="Appeal",
-        tablename="complaints_appeal",
-        column_name="decided_by_first",
-        db_column_name="decided_by_first",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 40,
-            "default": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
+    manager.add_table(
+        class_name="Remedy",
+        tablename="complaints_remedy",
         schema=None,
+        columns=None,
     )
 
-    manager.add_column(
-        table_class_name="Appeal",
-        tablename="complaints_appeal",
-        column_name="grounds",
-        db_column_name="grounds",
-        column_class_name="Text",
-        column_class=Text,
-        params={
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
+    manager.add_table(
+        class_name="Clock",
+        tablename="complaints_clock",
         schema=None,
+        columns=None,
     )
 
-    manager.add_column(
-        table_class_name="Appeal",
-        tablename="complaints_appeal",
-        column_name="state",
-        db_column_name="state",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 12,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": True,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
+    manager.add_table(
+        class_name="ClockMark",
+        tablename="complaints_clock_mark",
         schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Appeal",
-        tablename="complaints_appeal",
-        column_name="filed_by",
-        db_column_name="filed_by",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 40,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Appeal",
-        tablename="complaints_appeal",
-        column_name="reviewer_id",
-        db_column_name="reviewer_id",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 40,
-            "default": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Appeal",
-        tablename="complaints_appeal",
-        column_name="reason",
-        db_column_name="reason",
-        column_class_name="Text",
-        column_class=Text,
-        params={
-            "default": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Appeal",
-        tablename="complaints_appeal",
-        column_name="created_at",
-        db_column_name="created_at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
-        params={
-            "default": TimestamptzNow(),
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Appeal",
-        tablename="complaints_appeal",
-        column_name="decided_at",
-        db_column_name="decided_at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
-        params={
-            "default": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
+        columns=None,
     )
 
     manager.add_column(
@@ -932,10 +622,10 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Message",
-        tablename="complaints_message",
-        column_name="id",
-        db_column_name="id",
+        table_class_name="OrderFact",
+        tablename="complaints_order_fact",
+        column_name="event_id",
+        db_column_name="event_id",
         column_class_name="Varchar",
         column_class=Varchar,
         params={
@@ -954,484 +644,8 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Message",
-        tablename="complaints_message",
-        column_name="complaint_id",
-        db_column_name="complaint_id",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 40,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": True,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Message",
-        tablename="complaints_message",
-        column_name="author_role",
-        db_column_name="author_role",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 12,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Message",
-        tablename="complaints_message",
-        column_name="author_id",
-        db_column_name="author_id",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 40,
-            "default": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Message",
-        tablename="complaints_message",
-        column_name="kind",
-        db_column_name="kind",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 16,
-            "default": "message",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Message",
-        tablename="complaints_message",
-        column_name="body",
-        db_column_name="body",
-        column_class_name="Text",
-        column_class=Text,
-        params={
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Message",
-        tablename="complaints_message",
-        column_name="visibility",
-        db_column_name="visibility",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 12,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Message",
-        tablename="complaints_message",
-        column_name="evidence_ids",
-        db_column_name="evidence_ids",
-        column_class_name="Text",
-        column_class=Text,
-        params={
-            "default": "[]",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Message",
-        tablename="complaints_message",
-        column_name="created_at",
-        db_column_name="created_at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
-        params={
-            "default": TimestamptzNow(),
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Remedy",
-        tablename="complaints_remedy",
-        column_name="id",
-        db_column_name="id",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 40,
-            "default": "",
-            "null": False,
-            "primary_key": True,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Remedy",
-        tablename="complaints_remedy",
-        column_name="complaint_id",
-        db_column_name="complaint_id",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 40,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": True,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Remedy",
-        tablename="complaints_remedy",
-        column_name="plan_round",
-        db_column_name="plan_round",
-        column_class_name="Integer",
-        column_class=Integer,
-        params={
-            "default": 0,
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Remedy",
-        tablename="complaints_remedy",
-        column_name="kind",
-        db_column_name="kind",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 12,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Remedy",
-        tablename="complaints_remedy",
-        column_name="amount_minor",
-        db_column_name="amount_minor",
-        column_class_name="BigInt",
-        column_class=BigInt,
-        params={
-            "default": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Remedy",
-        tablename="complaints_remedy",
-        column_name="currency",
-        db_column_name="currency",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 3,
-            "default": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Remedy",
-        tablename="complaints_remedy",
-        column_name="payer",
-        db_column_name="payer",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 10,
-            "default": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Remedy",
-        tablename="complaints_remedy",
-        column_name="measure",
-        db_column_name="measure",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 12,
-            "default": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Remedy",
-        tablename="complaints_remedy",
-        column_name="note",
-        db_column_name="note",
-        column_class_name="Text",
-        column_class=Text,
-        params={
-            "default": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Remedy",
-        tablename="complaints_remedy",
-        column_name="status",
-        db_column_name="status",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 10,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": True,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Remedy",
-        tablename="complaints_remedy",
-        column_name="reference",
-        db_column_name="reference",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 100,
-            "default": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Remedy",
-        tablename="complaints_remedy",
-        column_name="executed_by",
-        db_column_name="executed_by",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 40,
-            "default": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Remedy",
-        tablename="complaints_remedy",
-        column_name="executed_at",
-        db_column_name="executed_at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
-        params={
-            "default": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Remedy",
-        tablename="complaints_remedy",
-        column_name="created_at",
-        db_column_name="created_at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
-        params={
-            "default": TimestamptzNow(),
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Survey",
-        tablename="complaints_survey",
+        table_class_name="OrderFact",
+        tablename="complaints_order_fact",
         column_name="order_id",
         db_column_name="order_id",
         column_class_name="Varchar",
@@ -1440,28 +654,6 @@ async def forwards():
             "length": 40,
             "default": "",
             "null": False,
-            "primary_key": True,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Survey",
-        tablename="complaints_survey",
-        column_name="customer_id",
-        db_column_name="customer_id",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 40,
-            "default": "",
-            "null": False,
             "primary_key": False,
             "unique": False,
             "index": True,
@@ -1474,8 +666,94 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Survey",
-        tablename="complaints_survey",
+        table_class_name="OrderFact",
+        tablename="complaints_order_fact",
+        column_name="type",
+        db_column_name="type",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 60,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="OrderFact",
+        tablename="complaints_order_fact",
+        column_name="data",
+        db_column_name="data",
+        column_class_name="Text",
+        column_class=Text,
+        params={
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="OrderFact",
+        tablename="complaints_order_fact",
+        column_name="occurred_at",
+        db_column_name="occurred_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Appeal",
+        tablename="complaints_appeal",
+        column_name="id",
+        db_column_name="id",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 40,
+            "default": "",
+            "null": False,
+            "primary_key": True,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Appeal",
+        tablename="complaints_appeal",
         column_name="merchant_id",
         db_column_name="merchant_id",
         column_class_name="Varchar",
@@ -1496,14 +774,15 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Survey",
-        tablename="complaints_survey",
-        column_name="opened_at",
-        db_column_name="opened_at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
+        table_class_name="Appeal",
+        tablename="complaints_appeal",
+        column_name="decision_kind",
+        db_column_name="decision_kind",
+        column_class_name="Varchar",
+        column_class=Varchar,
         params={
-            "default": TimestamptzNow(),
+            "length": 12,
+            "default": "",
             "null": False,
             "primary_key": False,
             "unique": False,
@@ -1517,14 +796,15 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Survey",
-        tablename="complaints_survey",
-        column_name="closes_at",
-        db_column_name="closes_at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
+        table_class_name="Appeal",
+        tablename="complaints_appeal",
+        column_name="decision_id",
+        db_column_name="decision_id",
+        column_class_name="Varchar",
+        column_class=Varchar,
         params={
-            "default": TimestamptzNow(),
+            "length": 40,
+            "default": "",
             "null": False,
             "primary_key": False,
             "unique": False,
@@ -1538,13 +818,14 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Survey",
-        tablename="complaints_survey",
-        column_name="score",
-        db_column_name="score",
-        column_class_name="Integer",
-        column_class=Integer,
+        table_class_name="Appeal",
+        tablename="complaints_appeal",
+        column_name="decided_by_first",
+        db_column_name="decided_by_first",
+        column_class_name="Varchar",
+        column_class=Varchar,
         params={
+            "length": 40,
             "default": None,
             "null": True,
             "primary_key": False,
@@ -1559,10 +840,97 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Survey",
-        tablename="complaints_survey",
-        column_name="comment",
-        db_column_name="comment",
+        table_class_name="Appeal",
+        tablename="complaints_appeal",
+        column_name="grounds",
+        db_column_name="grounds",
+        column_class_name="Text",
+        column_class=Text,
+        params={
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Appeal",
+        tablename="complaints_appeal",
+        column_name="state",
+        db_column_name="state",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 12,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Appeal",
+        tablename="complaints_appeal",
+        column_name="filed_by",
+        db_column_name="filed_by",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 40,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Appeal",
+        tablename="complaints_appeal",
+        column_name="reviewer_id",
+        db_column_name="reviewer_id",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 40,
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Appeal",
+        tablename="complaints_appeal",
+        column_name="reason",
+        db_column_name="reason",
         column_class_name="Text",
         column_class=Text,
         params={
@@ -1580,18 +948,18 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Survey",
-        tablename="complaints_survey",
-        column_name="answered_at",
-        db_column_name="answered_at",
+        table_class_name="Appeal",
+        tablename="complaints_appeal",
+        column_name="created_at",
+        db_column_name="created_at",
         column_class_name="Timestamptz",
         column_class=Timestamptz,
         params={
-            "default": None,
-            "null": True,
+            "default": TimestamptzNow(),
+            "null": False,
             "primary_key": False,
             "unique": False,
-            "index": True,
+            "index": False,
             "index_method": IndexMethod.btree,
             "choices": None,
             "db_column_name": None,
@@ -1601,8 +969,29 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="ClockMark",
-        tablename="complaints_clock_mark",
+        table_class_name="Appeal",
+        tablename="complaints_appeal",
+        column_name="decided_at",
+        db_column_name="decided_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Escalation",
+        tablename="complaints_escalation",
         column_name="id",
         db_column_name="id",
         column_class_name="Varchar",
@@ -1623,30 +1012,8 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="ClockMark",
-        tablename="complaints_clock_mark",
-        column_name="clock_id",
-        db_column_name="clock_id",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 40,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": True,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="ClockMark",
-        tablename="complaints_clock_mark",
+        table_class_name="Escalation",
+        tablename="complaints_escalation",
         column_name="complaint_id",
         db_column_name="complaint_id",
         column_class_name="Varchar",
@@ -1667,15 +1034,16 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="ClockMark",
-        tablename="complaints_clock_mark",
-        column_name="seq",
-        db_column_name="seq",
-        column_class_name="Integer",
-        column_class=Integer,
+        table_class_name="Escalation",
+        tablename="complaints_escalation",
+        column_name="clock_id",
+        db_column_name="clock_id",
+        column_class_name="Varchar",
+        column_class=Varchar,
         params={
-            "default": 0,
-            "null": False,
+            "length": 40,
+            "default": None,
+            "null": True,
             "primary_key": False,
             "unique": False,
             "index": False,
@@ -1688,14 +1056,14 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="ClockMark",
-        tablename="complaints_clock_mark",
-        column_name="kind",
-        db_column_name="kind",
+        table_class_name="Escalation",
+        tablename="complaints_escalation",
+        column_name="reason",
+        db_column_name="reason",
         column_class_name="Varchar",
         column_class=Varchar,
         params={
-            "length": 10,
+            "length": 16,
             "default": "",
             "null": False,
             "primary_key": False,
@@ -1710,10 +1078,10 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="ClockMark",
-        tablename="complaints_clock_mark",
-        column_name="at",
-        db_column_name="at",
+        table_class_name="Escalation",
+        tablename="complaints_escalation",
+        column_name="created_at",
+        db_column_name="created_at",
         column_class_name="Timestamptz",
         column_class=Timestamptz,
         params={
@@ -1721,7 +1089,7 @@ async def forwards():
             "null": False,
             "primary_key": False,
             "unique": False,
-            "index": False,
+            "index": True,
             "index_method": IndexMethod.btree,
             "choices": None,
             "db_column_name": None,
@@ -1731,12 +1099,12 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="ClockMark",
-        tablename="complaints_clock_mark",
-        column_name="reason",
-        db_column_name="reason",
-        column_class_name="Text",
-        column_class=Text,
+        table_class_name="Escalation",
+        tablename="complaints_escalation",
+        column_name="resolved_at",
+        db_column_name="resolved_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
         params={
             "default": None,
             "null": True,
@@ -1752,15 +1120,37 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="ClockMark",
-        tablename="complaints_clock_mark",
-        column_name="recorded_at",
-        db_column_name="recorded_at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
+        table_class_name="Escalation",
+        tablename="complaints_escalation",
+        column_name="resolved_by",
+        db_column_name="resolved_by",
+        column_class_name="Varchar",
+        column_class=Varchar,
         params={
-            "default": TimestamptzNow(),
-            "null": False,
+            "length": 40,
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Escalation",
+        tablename="complaints_escalation",
+        column_name="note",
+        db_column_name="note",
+        column_class_name="Text",
+        column_class=Text,
+        params={
+            "default": None,
+            "null": True,
             "primary_key": False,
             "unique": False,
             "index": False,
@@ -1967,10 +1357,10 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Disclosure",
-        tablename="complaints_disclosure",
-        column_name="id",
-        db_column_name="id",
+        table_class_name="Survey",
+        tablename="complaints_survey",
+        column_name="order_id",
+        db_column_name="order_id",
         column_class_name="Varchar",
         column_class=Varchar,
         params={
@@ -1989,10 +1379,10 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Disclosure",
-        tablename="complaints_disclosure",
-        column_name="complaint_id",
-        db_column_name="complaint_id",
+        table_class_name="Survey",
+        tablename="complaints_survey",
+        column_name="customer_id",
+        db_column_name="customer_id",
         column_class_name="Varchar",
         column_class=Varchar,
         params={
@@ -2011,8 +1401,8 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Disclosure",
-        tablename="complaints_disclosure",
+        table_class_name="Survey",
+        tablename="complaints_survey",
         column_name="merchant_id",
         db_column_name="merchant_id",
         column_class_name="Varchar",
@@ -2033,53 +1423,10 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Disclosure",
-        tablename="complaints_disclosure",
-        column_name="requested_by",
-        db_column_name="requested_by",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 40,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Disclosure",
-        tablename="complaints_disclosure",
-        column_name="fields",
-        db_column_name="fields",
-        column_class_name="Text",
-        column_class=Text,
-        params={
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Disclosure",
-        tablename="complaints_disclosure",
-        column_name="at",
-        db_column_name="at",
+        table_class_name="Survey",
+        tablename="complaints_survey",
+        column_name="opened_at",
+        db_column_name="opened_at",
         column_class_name="Timestamptz",
         column_class=Timestamptz,
         params={
@@ -2088,6 +1435,90 @@ async def forwards():
             "primary_key": False,
             "unique": False,
             "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Survey",
+        tablename="complaints_survey",
+        column_name="closes_at",
+        db_column_name="closes_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": TimestamptzNow(),
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Survey",
+        tablename="complaints_survey",
+        column_name="score",
+        db_column_name="score",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Survey",
+        tablename="complaints_survey",
+        column_name="comment",
+        db_column_name="comment",
+        column_class_name="Text",
+        column_class=Text,
+        params={
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Survey",
+        tablename="complaints_survey",
+        column_name="answered_at",
+        db_column_name="answered_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": True,
             "index_method": IndexMethod.btree,
             "choices": None,
             "db_column_name": None,
@@ -2187,6 +1618,201 @@ async def forwards():
         tablename="complaints_calendar",
         column_name="recorded_at",
         db_column_name="recorded_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": TimestamptzNow(),
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Message",
+        tablename="complaints_message",
+        column_name="id",
+        db_column_name="id",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 40,
+            "default": "",
+            "null": False,
+            "primary_key": True,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Message",
+        tablename="complaints_message",
+        column_name="complaint_id",
+        db_column_name="complaint_id",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 40,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Message",
+        tablename="complaints_message",
+        column_name="author_role",
+        db_column_name="author_role",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 12,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Message",
+        tablename="complaints_message",
+        column_name="author_id",
+        db_column_name="author_id",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 40,
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Message",
+        tablename="complaints_message",
+        column_name="kind",
+        db_column_name="kind",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 16,
+            "default": "message",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Message",
+        tablename="complaints_message",
+        column_name="body",
+        db_column_name="body",
+        column_class_name="Text",
+        column_class=Text,
+        params={
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Message",
+        tablename="complaints_message",
+        column_name="visibility",
+        db_column_name="visibility",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 12,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Message",
+        tablename="complaints_message",
+        column_name="evidence_ids",
+        db_column_name="evidence_ids",
+        column_class_name="Text",
+        column_class=Text,
+        params={
+            "default": "[]",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Message",
+        tablename="complaints_message",
+        column_name="created_at",
+        db_column_name="created_at",
         column_class_name="Timestamptz",
         column_class=Timestamptz,
         params={
@@ -2976,6 +2602,439 @@ async def forwards():
     )
 
     manager.add_column(
+        table_class_name="Disclosure",
+        tablename="complaints_disclosure",
+        column_name="id",
+        db_column_name="id",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 40,
+            "default": "",
+            "null": False,
+            "primary_key": True,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Disclosure",
+        tablename="complaints_disclosure",
+        column_name="complaint_id",
+        db_column_name="complaint_id",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 40,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Disclosure",
+        tablename="complaints_disclosure",
+        column_name="merchant_id",
+        db_column_name="merchant_id",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 40,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Disclosure",
+        tablename="complaints_disclosure",
+        column_name="requested_by",
+        db_column_name="requested_by",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 40,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Disclosure",
+        tablename="complaints_disclosure",
+        column_name="fields",
+        db_column_name="fields",
+        column_class_name="Text",
+        column_class=Text,
+        params={
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Disclosure",
+        tablename="complaints_disclosure",
+        column_name="at",
+        db_column_name="at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": TimestamptzNow(),
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Remedy",
+        tablename="complaints_remedy",
+        column_name="id",
+        db_column_name="id",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 40,
+            "default": "",
+            "null": False,
+            "primary_key": True,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Remedy",
+        tablename="complaints_remedy",
+        column_name="complaint_id",
+        db_column_name="complaint_id",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 40,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Remedy",
+        tablename="complaints_remedy",
+        column_name="plan_round",
+        db_column_name="plan_round",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": 0,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Remedy",
+        tablename="complaints_remedy",
+        column_name="kind",
+        db_column_name="kind",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 12,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Remedy",
+        tablename="complaints_remedy",
+        column_name="amount_minor",
+        db_column_name="amount_minor",
+        column_class_name="BigInt",
+        column_class=BigInt,
+        params={
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Remedy",
+        tablename="complaints_remedy",
+        column_name="currency",
+        db_column_name="currency",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 3,
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Remedy",
+        tablename="complaints_remedy",
+        column_name="payer",
+        db_column_name="payer",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 10,
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Remedy",
+        tablename="complaints_remedy",
+        column_name="measure",
+        db_column_name="measure",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 12,
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Remedy",
+        tablename="complaints_remedy",
+        column_name="note",
+        db_column_name="note",
+        column_class_name="Text",
+        column_class=Text,
+        params={
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Remedy",
+        tablename="complaints_remedy",
+        column_name="status",
+        db_column_name="status",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 10,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Remedy",
+        tablename="complaints_remedy",
+        column_name="reference",
+        db_column_name="reference",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 100,
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Remedy",
+        tablename="complaints_remedy",
+        column_name="executed_by",
+        db_column_name="executed_by",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 40,
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Remedy",
+        tablename="complaints_remedy",
+        column_name="executed_at",
+        db_column_name="executed_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Remedy",
+        tablename="complaints_remedy",
+        column_name="created_at",
+        db_column_name="created_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": TimestamptzNow(),
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
         table_class_name="Clock",
         tablename="complaints_clock",
         column_name="id",
@@ -3469,116 +3528,8 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="OrderFact",
-        tablename="complaints_order_fact",
-        column_name="event_id",
-        db_column_name="event_id",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 40,
-            "default": "",
-            "null": False,
-            "primary_key": True,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="OrderFact",
-        tablename="complaints_order_fact",
-        column_name="order_id",
-        db_column_name="order_id",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 40,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": True,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="OrderFact",
-        tablename="complaints_order_fact",
-        column_name="type",
-        db_column_name="type",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 60,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="OrderFact",
-        tablename="complaints_order_fact",
-        column_name="data",
-        db_column_name="data",
-        column_class_name="Text",
-        column_class=Text,
-        params={
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="OrderFact",
-        tablename="complaints_order_fact",
-        column_name="occurred_at",
-        db_column_name="occurred_at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
-        params={
-            "default": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Escalation",
-        tablename="complaints_escalation",
+        table_class_name="ClockMark",
+        tablename="complaints_clock_mark",
         column_name="id",
         db_column_name="id",
         column_class_name="Varchar",
@@ -3599,8 +3550,30 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Escalation",
-        tablename="complaints_escalation",
+        table_class_name="ClockMark",
+        tablename="complaints_clock_mark",
+        column_name="clock_id",
+        db_column_name="clock_id",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 40,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="ClockMark",
+        tablename="complaints_clock_mark",
         column_name="complaint_id",
         db_column_name="complaint_id",
         column_class_name="Varchar",
@@ -3621,16 +3594,15 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Escalation",
-        tablename="complaints_escalation",
-        column_name="clock_id",
-        db_column_name="clock_id",
-        column_class_name="Varchar",
-        column_class=Varchar,
+        table_class_name="ClockMark",
+        tablename="complaints_clock_mark",
+        column_name="seq",
+        db_column_name="seq",
+        column_class_name="Integer",
+        column_class=Integer,
         params={
-            "length": 40,
-            "default": None,
-            "null": True,
+            "default": 0,
+            "null": False,
             "primary_key": False,
             "unique": False,
             "index": False,
@@ -3643,14 +3615,14 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Escalation",
-        tablename="complaints_escalation",
-        column_name="reason",
-        db_column_name="reason",
+        table_class_name="ClockMark",
+        tablename="complaints_clock_mark",
+        column_name="kind",
+        db_column_name="kind",
         column_class_name="Varchar",
         column_class=Varchar,
         params={
-            "length": 16,
+            "length": 10,
             "default": "",
             "null": False,
             "primary_key": False,
@@ -3665,10 +3637,10 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Escalation",
-        tablename="complaints_escalation",
-        column_name="created_at",
-        db_column_name="created_at",
+        table_class_name="ClockMark",
+        tablename="complaints_clock_mark",
+        column_name="at",
+        db_column_name="at",
         column_class_name="Timestamptz",
         column_class=Timestamptz,
         params={
@@ -3676,27 +3648,6 @@ async def forwards():
             "null": False,
             "primary_key": False,
             "unique": False,
-            "index": True,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Escalation",
-        tablename="complaints_escalation",
-        column_name="resolved_at",
-        db_column_name="resolved_at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
-        params={
-            "default": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
             "index": False,
             "index_method": IndexMethod.btree,
             "choices": None,
@@ -3707,37 +3658,36 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Escalation",
-        tablename="complaints_escalation",
-        column_name="resolved_by",
-        db_column_name="resolved_by",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 40,
-            "default": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Escalation",
-        tablename="complaints_escalation",
-        column_name="note",
-        db_column_name="note",
+        table_class_name="ClockMark",
+        tablename="complaints_clock_mark",
+        column_name="reason",
+        db_column_name="reason",
         column_class_name="Text",
         column_class=Text,
         params={
             "default": None,
             "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="ClockMark",
+        tablename="complaints_clock_mark",
+        column_name="recorded_at",
+        db_column_name="recorded_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": TimestamptzNow(),
+            "null": False,
             "primary_key": False,
             "unique": False,
             "index": False,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bazaar.sdk.calendar import Calendar
@@ -91,6 +91,7 @@ def test_snapshot_round_trips_and_keeps_the_version() -> None:
 moments = st.integers(min_value=0, max_value=60 * 24 * 60).map(lambda m: cst(2, 1) + timedelta(minutes=m))
 
 
+@settings(deadline=None, max_examples=60)
 @given(moments, st.integers(min_value=0, max_value=30 * 24 * 60))
 def test_add_then_measure_gives_back_the_amount(start: datetime, minutes: int) -> None:
     amount = timedelta(minutes=minutes)
@@ -101,6 +102,7 @@ def test_add_then_measure_gives_back_the_amount(start: datetime, minutes: int) -
         assert CN.add_working_time(start, amount - timedelta(minutes=1)) < end
 
 
+@settings(deadline=None, max_examples=60)
 @given(moments, moments, moments)
 def test_working_time_is_additive(a: datetime, b: datetime, c: datetime) -> None:
     a, b, c = sorted((a, b, c))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bazaar.plugins.complaints import policy
@@ -66,6 +66,7 @@ def test_a_stopped_clock_uses_nothing_and_the_first_mark_must_be_started() -> No
 pauses = st.lists(st.tuples(st.integers(0, 20 * 24), st.integers(1, 10 * 24)), max_size=4)
 
 
+@settings(deadline=None, max_examples=60)
 @given(pauses)
 def test_used_plus_paused_time_is_all_the_working_time_from_start_to_fulfilment(spans: list[tuple[int, int]]) -> None:
     t = cst(2, 10, 9)

@@ -9,7 +9,8 @@ ends included). Every figure is defined in docs/complaints.md; in short:
   running, paused, stopped; ``median_hours`` and ``p90_hours`` (nearest rank) of the
   running time fulfilled clocks used (real hours for ``hours`` clocks, working hours for
   ``working_days`` clocks, pauses left out);
-* breaches by clock, category and merchant; escalations by reason;
+* breaches by clock, category and who was due (the merchant for ``merchant_reply``,
+  else ``platform``); escalations by reason;
 * satisfaction: answers, mean, 1-5 distribution; follow-up surveys per merchant.
 
 :func:`live` reads the clock rows as they were kept; :func:`recompute` folds every
@@ -77,7 +78,8 @@ def _breaches(clocks: list[dict[str, Any]]) -> dict[str, Any]:
     return {"total": len(late),
             "by_clock": dict(sorted(Counter(c["name"] for c in late).items())),
             "by_category": dict(sorted(Counter(c["category"] for c in late).items())),
-            "by_merchant": dict(sorted(Counter(c["merchant_id"] or "platform" for c in late).items()))}
+            "by_merchant": dict(sorted(Counter(
+                c["merchant_id"] if c["actor"] == "merchant" and c["merchant_id"] else "platform" for c in late).items()))}
 
 
 async def _complaints(rt: PluginRuntime, p: Period) -> list[dict[str, Any]]:
@@ -135,7 +137,8 @@ async def live(rt: PluginRuntime, p: Period) -> dict[str, Any]:
     """Figures from the rows as kept (clock rows: state, breached_at, used_seconds)."""
     complaints = await _complaints(rt, p)
     clocks = [{"name": c["name"], "state": c["state"], "breached": c["breached_at"] is not None,
-               "used_seconds": c["used_seconds"], "category": c["category"], "merchant_id": c["merchant_id"]}
+               "used_seconds": c["used_seconds"], "category": c["category"], "merchant_id": c["merchant_id"],
+               "actor": c["actor"]}
               for c in await _clock_rows(rt, complaints)]
     return {**await _common(rt, p, "live", complaints), "clocks": _clock_figures(clocks),
             "breaches": _breaches(clocks)}
@@ -150,7 +153,8 @@ async def recompute(rt: PluginRuntime, p: Period) -> dict[str, Any]:
         view = fold(await clockwork.marks(rt, row["id"]), calendar, clockwork.terms_of(row))
         clocks.append({"name": row["name"], "state": view.state, "breached": view.breached_at is not None,
                        "used_seconds": int(view.used.total_seconds()) if view.used is not None else None,
-                       "category": row["category"], "merchant_id": row["merchant_id"]})
+                       "category": row["category"], "merchant_id": row["merchant_id"],
+                       "actor": clockwork.terms_of(row).actor})
     return {**await _common(rt, p, "events", complaints), "clocks": _clock_figures(clocks),
             "breaches": _breaches(clocks)}
 

@@ -10,6 +10,7 @@ from msgspec import Meta
 
 from bazaar.sdk.fields import Reason
 from bazaar.sdk.money import Money
+from bazaar.sdk.states import Deadline
 
 Carrier = Annotated[str, Meta(min_length=1, max_length=60, pattern=r"^[A-Za-z0-9][A-Za-z0-9._ -]*$")]
 TrackingNumber = Annotated[str, Meta(min_length=3, max_length=100, pattern=r"^[A-Za-z0-9-]+$")]
@@ -82,6 +83,7 @@ class OrderSummary(msgspec.Struct, frozen=True, kw_only=True):
     merchant_id: str
     customer_id: str
     state: str
+    allowed_actions: list[str]
     total: Money
     item_count: int
     aftersales_open: bool
@@ -97,7 +99,8 @@ class OrderOut(msgspec.Struct, frozen=True, kw_only=True):
     merchant_id: str
     customer_id: str
     state: str
-    allowed_events: list[str]
+    allowed_actions: list[str]
+    deadlines: list[Deadline]
     totals: Totals
     payment_method: str
     payment_provider: str | None

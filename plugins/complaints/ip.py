@@ -28,6 +28,7 @@ from bazaar.plugins.complaints.events import (
     IpNoticeRejected,
 )
 from bazaar.plugins.complaints.records import dump, for_update, load, values
+from bazaar.plugins.complaints.schemas import Deadline
 from bazaar.plugins.complaints.schemas_ip import (
     DeclarationIn,
     LawsuitNoticeIn,
@@ -86,7 +87,7 @@ async def out(rt: PluginRuntime, row: dict[str, Any], role: str) -> NoticeOut:
         found = await rt.db.fetchrow("SELECT COUNT(*) AS n FROM complaints_ip_notice WHERE notifier_id = {} AND "
                                      "false_notice = TRUE", row["notifier_id"])
         strikes = int(found["n"]) if found else 0
-    deadlines = [{"name": "declaration_wait", "due_at": row["lift_at"], "actor": "notifier"}] \
+    deadlines = [Deadline(name="declaration_wait", due_at=row["lift_at"], actor="notifier")] \
         if row["state"] == "declared" and row["lift_at"] else []
     return NoticeOut(
         id=row["id"], state=row["state"], product_id=row["product_id"], merchant_id=row["merchant_id"],

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from bazaar.sdk import services
-from bazaar.sdk.errors import Conflict, NotFound
+from bazaar.sdk.errors import NotFound
 from bazaar.sdk.events import By, Event, event_data
 from bazaar.sdk.runtime import PluginRuntime
 from bazaar.sdk.types import ListingSnapshot, MerchantSnapshot, OrderSnapshot
@@ -104,10 +104,10 @@ async def take_down(rt: PluginRuntime, product_id: str, reason: str, actor_id: s
 async def reinstate(rt: PluginRuntime, product_id: str, reason: str, actor_id: str | None) -> None:
     """Put a listing this plugin took down back on sale (the measure is lifted)."""
     facade = _facade("reinstate_listing")
-    if facade is None:
-        raise Conflict("this kernel cannot reinstate a listing (no reinstate_listing facade)",
-                       code="complaints.reinstate_unavailable")
-    await facade(rt, product_id, reason=reason, by=_by(actor_id))
+    if facade is not None:
+        await facade(rt, product_id, reason=reason, by=_by(actor_id))
+        return
+    await services.catalogue.reinstate_listing(rt, product_id, reason, plugin=PLUGIN, actor_id=actor_id)  # type: ignore[attr-defined]
 
 
 def cipher(rt: PluginRuntime) -> Any:

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import Meta
 
+from bazaar.sdk import states
 from bazaar.sdk.fields import Note, PublicId, Reason
 from bazaar.sdk.money import Money
 
@@ -105,11 +106,9 @@ class NoteIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=Tr
 # --- out -----------------------------------------------------------------------------------
 
 
-class Deadline(msgspec.Struct, frozen=True, kw_only=True):
-    """A due time: what, when, who must act, and the calendar version it was counted on."""
+class Deadline(states.Deadline, frozen=True, kw_only=True):
+    """A due time (``name``, ``due_at``), who must act, and the calendar version it was counted on."""
 
-    name: str
-    due_at: Tz
     actor: str
     calendar_version: str | None = None
 

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import Meta
 
-from bazaar.plugins.complaints.schemas import EvidenceIds, Score, Short, Text, Tz
+from bazaar.plugins.complaints.schemas import Deadline, EvidenceIds, Score, Short, Text, Tz
 from bazaar.sdk.fields import PublicId, Reason
 
 Reference = Annotated[str, Meta(min_length=2, max_length=200)]
@@ -71,7 +71,7 @@ class NoticeOut(msgspec.Struct, frozen=True, kw_only=True):
     false_notice: bool
     notifier_false_notices: int | None
     allowed_actions: list[str]
-    deadlines: list[dict[str, object]]
+    deadlines: list[Deadline]
 
 
 class PublishedNotice(msgspec.Struct, frozen=True, kw_only=True):

@@ -86,16 +86,6 @@ class StoredEvidence(msgspec.Struct, frozen=True, kw_only=True):
     filename: str
 
 
-async def _page(rt: PluginRuntime, where: str, args: list[Any], limit: int, cursor: str | None) -> Page[ComplaintSummary]:
-    if cursor:
-        where += " AND id < {}"
-        args = [*args, cid(cursor)]
-    rows = await rt.db.fetch(f"SELECT * FROM complaints_complaint WHERE {where} ORDER BY id DESC LIMIT {{}}",
-                             *args, limit + 1)
-    items = await views.summaries(rt, rows[:limit])
-    return Page(items=items, next_cursor=rows[limit - 1]["id"] if len(rows) > limit else None)
-
-
 class ComplaintsController(Controller):
     """Complainants (and operators acting on one complaint)."""
 
@@ -112,7 +102,7 @@ class ComplaintsController(Controller):
     @get("/", operation_id="complaints_mine", opt=USER, responses=problems(ValidationFailed))
     async def mine(self, rt: Rt, actor: Caller, limit: Limit = 20, cursor: Cursor = None) -> Page[ComplaintSummary]:
         """The caller's complaints, newest first, with whose move it is."""
-        return await _page(rt, "complainant_id = {}", [actor.user_id], limit, cursor)
+        return await views.page(rt, "complainant_id = {}", [actor.user_id], limit, cursor)
 
     @post("/evidence", operation_id="complaints_evidence_upload", opt=USER, status_code=201,
           responses=problems(ValidationFailed))
@@ -261,7 +251,7 @@ class MerchantComplaintsController(Controller):
     @get("/", operation_id="complaints_merchant_list", opt=MERCHANT, responses=problems(ValidationFailed))
     async def listing(self, rt: Rt, merchant_id: str, limit: Limit = 20, cursor: Cursor = None) -> Page[ComplaintSummary]:
         """Complaints about the store, newest first, with whose move it is."""
-        return await _page(rt, "merchant_id = {}", [check_id(merchant_id, "mch", "merchant_id")], limit, cursor)
+        return await views.page(rt, "merchant_id = {}", [check_id(merchant_id, "mch", "merchant_id")], limit, cursor)
 
     @get("/{complaint_id:str}", operation_id="complaints_merchant_get", opt=MERCHANT,
          responses=problems(ComplaintNotFound))

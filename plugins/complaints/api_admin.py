@@ -10,8 +10,16 @@ from typing import Annotated, Any, Literal
 from litestar import Controller, Response, get, post
 from litestar.params import Parameter
 
-from bazaar.plugins.complaints import calendars, disclosure, escalations, policy, report, stats
-from bazaar.plugins.complaints.api import OPERATOR, Caller, Rt, _page, cid
+from bazaar.plugins.complaints import (
+    calendars,
+    disclosure,
+    escalations,
+    policy,
+    report,
+    stats,
+    views,
+)
+from bazaar.plugins.complaints.api import OPERATOR, Caller, Rt, cid
 from bazaar.plugins.complaints.errors import EscalationNotFound, PeriodInvalid
 from bazaar.plugins.complaints.schemas import (
     CalendarOut,
@@ -38,9 +46,7 @@ class AdminComplaintsController(Controller):
     async def queue(self, rt: Rt, in_state: StateFilter = None, limit: Limit = 20,
                     cursor: Cursor = None) -> Page[ComplaintSummary]:
         """Complaints (open ones unless ``state`` is given), newest first, with whose move (right ``complaints.handle``)."""
-        if in_state is None:
-            return await _page(rt, "state NOT IN ('closed', 'withdrawn')", [], limit, cursor)
-        return await _page(rt, "state = {}", [in_state], limit, cursor)
+        return await views.queue(rt, in_state, limit, cursor)
 
     @get("/escalations", operation_id="complaints_escalations", opt=OPERATOR, responses=problems(ValidationFailed))
     async def escalations(self, rt: Rt, open_only: bool = True, limit: Limit = 50) -> list[EscalationOut]:

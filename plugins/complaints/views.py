@@ -24,8 +24,8 @@ from bazaar.plugins.complaints.schemas import (
     RemedyOut,
     SubjectOut,
 )
-from bazaar.plugins.complaints.states import COMPLAINT
-from bazaar.sdk.api import Actor
+from bazaar.plugins.complaints.states import COMPLAINT, OPEN_STATES
+from bazaar.sdk.api import Actor, Page, check_id
 from bazaar.sdk.money import Money
 from bazaar.sdk.runtime import PluginRuntime
 
@@ -189,3 +189,21 @@ async def summaries(rt: PluginRuntime, rows: list[dict[str, Any]]) -> list[Compl
                                       merchant_id=row["merchant_id"], created_at=row["created_at"],
                                       escalated=bool(row["escalated"]), whose_move=whose_move(row, clocks, requests)))
     return items
+
+
+async def page(rt: PluginRuntime, where: str, args: list[Any], limit: int, cursor: str | None) -> Page[ComplaintSummary]:
+    """Complaints matching ``where`` newest first, ``limit`` at a time after ``cursor`` (an id)."""
+    if cursor:
+        where += " AND id < {}"
+        args = [*args, check_id(cursor, "cmp", "cursor")]
+    rows = await rt.db.fetch(f"SELECT * FROM complaints_complaint WHERE {where} ORDER BY id DESC LIMIT {{}}",
+                             *args, limit + 1)
+    items = await summaries(rt, rows[:limit])
+    return Page(items=items, next_cursor=rows[limit - 1]["id"] if len(rows) > limit else None)
+
+
+async def queue(rt: PluginRuntime, state: str | None, limit: int, cursor: str | None) -> Page[ComplaintSummary]:
+    """The operators' queue: complaints in ``state``, or every open one."""
+    states = [state] if state else sorted(str(s) for s in OPEN_STATES)
+    marks = ", ".join("{}" for _ in states)
+    return await page(rt, f"state IN ({marks})", states, limit, cursor)

@@ -120,3 +120,9 @@ async def test_duplicates_on_one_subject_are_linked_and_phone_complaints_are_ent
     assert phoned.json()["channel"] == "phone" and phoned.json()["complainant_id"] == market.customer.id
     mine = await market.c.get(API, headers=market.customer.headers)
     assert phoned.json()["id"] in [c["id"] for c in mine.json()["items"]]
+    await market.me(one.json()["id"], "withdraw")
+    queue = (await market.c.get(f"{API}/admin/queue", params={"limit": 2}, headers=market.operator.headers)).json()
+    assert [c["id"] for c in queue["items"]] == [phoned.json()["id"], first["id"]] and queue["next_cursor"] is None
+    assert queue["items"][0]["whose_move"]["party"] == "platform"
+    gone = (await market.c.get(f"{API}/admin/queue", params={"state": "withdrawn"}, headers=market.operator.headers))
+    assert [c["id"] for c in gone.json()["items"]] == [one.json()["id"]]

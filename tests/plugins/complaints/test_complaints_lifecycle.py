@@ -137,3 +137,23 @@ async def test_a_rejected_plan_escalates_and_a_supervisor_owes_a_revised_plan(ma
     await market.until(at(body["whose_move"]["due_at"]))
     body = await market.get(cid)
     assert body["state"] == "executing"
+
+
+async def test_compensation_goes_to_the_providers_compensate_or_is_refused_whole(market: Market) -> None:
+    order_id = await market.order()
+    cid = (await market.file(subject={"type": "order", "id": order_id}))["id"]
+    await market.op(cid, "acknowledge")
+    await market.op(cid, "report", {"findings": "Late and damaged.", "upheld": True, "responsible_party": "merchant"})
+    body = await market.op(cid, "plan", {"remedies": [
+        {"kind": "compensation", "amount": {"amount": 300, "currency": "CNY"}, "payer": "merchant"}]})
+    body = await market.me(cid, "plan/accept")
+    remedy = body["remedies"][0]
+    provider = payment_provider(market.kit)
+    r = await market.c.post(f"{API}/{cid}/remedies/{remedy['id']}/execute", json={}, headers=market.operator.headers)
+    if hasattr(provider, "compensate"):
+        assert r.status_code == 200, r.text
+        assert provider.calls_of("compensate")[0].args[0].idempotency_key == f"complaints:{remedy['id']}"
+    else:  # a provider without compensate: refused, nothing recorded
+        assert r.status_code == 409 and r.json()["code"] == "complaints.remedy_unavailable"
+        after = await market.get(cid)
+        assert after["state"] == "executing" and after["remedies"][0]["status"] == "proposed"

@@ -18,7 +18,7 @@ from cryptography.fernet import Fernet
 
 from bazaar.core.kernel.config import Settings
 
-DEMO_PLUGINS: list[str] = ["qualification", "payments.escrow", "complaints"]
+DEMO_PLUGINS: list[str] = ["qualification", "payments.escrow", "logistics", "logistics.cod", "complaints"]
 DEMO_STATE = "bazaar-demo.json"
 
 CATEGORIES = {

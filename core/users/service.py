@@ -16,7 +16,6 @@ from bazaar.core.auth.actor import Actor
 from bazaar.core.kernel.ids import new_id
 from bazaar.core.kernel.runtime import Runtime
 from bazaar.core.privacy.crypto import FieldCipher
-from bazaar.core.privacy.masking import mask_phone
 from bazaar.core.users import policy
 from bazaar.core.users.schemas import (
     ApiKeyCreate,
@@ -35,6 +34,8 @@ from bazaar.sdk.errors import (
     Unauthorized,
     ValidationFailed,
 )
+from bazaar.sdk.events import UserRegistered
+from bazaar.sdk.privacy import mask_phone, sees_in_full
 
 API_KEY_PREFIX = "bzk_"
 
@@ -130,7 +131,7 @@ async def create_user(
             msgspec.json.encode(operator_rights or []).decode(),
             rt.clock.now(),
         )
-        await rt.events.emit("user.registered", {"user_id": user_id}, subject=user_id)
+        await rt.emit(UserRegistered(user_id=user_id))
     return user_id
 
 
@@ -311,7 +312,7 @@ async def get_user(rt: Runtime, user_id: str, *, reader: Actor) -> UserOut:
     if row is None:
         raise NotFound("no such user", code="user_not_found")
     phone = cipher(rt).decrypt(row["phone"])
-    if reader.user_id != user_id and not reader.has_right("pii"):
+    if not sees_in_full(reader, subject_id=user_id):
         phone = mask_phone(phone)
     memberships = await _memberships(rt, user_id)
     roles = ["customer"] + (["merchant"] if memberships else []) + (["operator"] if row["is_operator"] else [])

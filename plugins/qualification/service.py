@@ -29,6 +29,16 @@ from bazaar.plugins.qualification.errors import (
     MerchantNotFound,
     UnknownDefectField,
 )
+from bazaar.plugins.qualification.events import (
+    DossierApproved,
+    DossierDefect,
+    DossierRejected,
+    DossierSubmitted,
+    Lapsed,
+    LicenceApproved,
+    LicenceRejected,
+    ReverificationOpened,
+)
 from bazaar.plugins.qualification.schemas import (
     DefectOut,
     DocumentOut,
@@ -57,6 +67,7 @@ from bazaar.plugins.qualification.states import (
 from bazaar.plugins.qualification.storage import DatabaseStorage, content_matches
 from bazaar.sdk.api import new_id
 from bazaar.sdk.errors import FieldProblem, NotFound
+from bazaar.sdk.privacy import sees_in_full
 from bazaar.sdk.services import cipher, merchants
 from bazaar.sdk.states import Deadline, deadlines
 
@@ -101,10 +112,6 @@ def today(rt: Any) -> date:
 def roles_of(actor: Any) -> tuple[str, ...]:
     """The role a caller acts in here: ``operator`` for operators, else ``merchant`` (staff)."""
     return ("operator",) if actor.is_operator else ("merchant",)
-
-
-def is_owner(actor: Any, merchant_id: str) -> bool:
-    return actor.is_operator or actor.merchants.get(merchant_id) == "owner"
 
 
 async def merchant_row(rt: Any, merchant_id: str, *, for_update: bool = False) -> dict[str, Any]:
@@ -185,7 +192,7 @@ async def lapse(rt: Any, merchant_id: str, reason: str) -> None:
     now = rt.clock.now()
     await set_verification(rt, merchant_id, VerificationEvent.lapse, lapsed_reason=reason, lapsed_at=now,
                            lapse_level="restricted")
-    await rt.events.emit("qualification.lapsed", {"merchant_id": merchant_id, "reason": reason}, subject=merchant_id)
+    await rt.emit(Lapsed(merchant_id=merchant_id, reason=reason))
     await reconcile(rt, merchant_id, reason)
     if p["suspend_on_unremedied"]:
         await rt.timers.schedule(ESCALATE, merchant_id, rt.calendar.add_days(now, p["reverify_grace_days"]),
@@ -202,7 +209,8 @@ def _defects(items: Any) -> list[DefectOut]:
 def dossier_out(rt: Any, row: dict[str, Any], reader: Any) -> DossierOut:
     """A dossier as ``reader`` may see it; ``review_by`` is the review target while it waits."""
     fields = decode(cipher(rt).decrypt(row["fields"]))
-    if not is_owner(reader, row["merchant_id"]) and not reader.has_right("pii"):
+    # the store's owner reads its own dossier; operators only with the pii right (sdk.privacy's one rule)
+    if not sees_in_full(reader, merchant_id=row["merchant_id"], merchant_roles=("owner",), merchant_needs=True):
         fields = {k: policy.mask(k, v) if k in policy.SENSITIVE else v for k, v in fields.items()}
     return DossierOut(
         id=row["id"], merchant_id=row["merchant_id"], version=row["version"], purpose=row["purpose"],
@@ -279,10 +287,7 @@ async def submit_dossier(rt: Any, merchant_id: str, data: DossierSubmit, actor: 
             cipher(rt).encrypt(encode(fields)), fields.get("uscc") if data.entity == "business" else None,
             fields.get("licence_expires_on") if data.entity == "business" else None, actor.user_id, now,
         )
-        await rt.events.emit(
-            "qualification.dossier_submitted", {"merchant_id": merchant_id, "dossier_id": dossier_id, "purpose": purpose},
-            subject=merchant_id,
-        )
+        await rt.emit(DossierSubmitted(merchant_id=merchant_id, dossier_id=dossier_id, purpose=purpose))
         row = await load_dossier(rt, dossier_id)
     return dossier_out(rt, row, actor)
 
@@ -394,9 +399,7 @@ async def approve_dossier(rt: Any, dossier_id: str, note: str | None, actor: Any
             if rt.calendar.end_of_day(warn_day) > now:
                 await rt.timers.schedule(LICENCE_WARNING, mid, rt.calendar.end_of_day(warn_day), {"expires_on": expires})
             await rt.timers.schedule(LICENCE_EXPIRY, mid, rt.calendar.end_of_day(day), {"expires_on": expires})
-        await rt.events.emit(
-            "qualification.dossier_approved", {"merchant_id": mid, "dossier_id": dossier_id}, subject=mid
-        )
+        await rt.emit(DossierApproved(merchant_id=mid, dossier_id=dossier_id))
         if merchant["status"] == "pending":
             await merchants.transition(rt, mid, "active", reason="qualification approved", plugin=PLUGIN)
         else:
@@ -433,11 +436,8 @@ async def reject_dossier(rt: Any, dossier_id: str, data: DossierReject, actor: A
             DOSSIER.transition(row["status"], DossierEvent.reject), encode(defects), actor.user_id, now, data.note,
             dossier_id,
         )
-        await rt.events.emit(
-            "qualification.dossier_rejected",
-            {"merchant_id": row["merchant_id"], "dossier_id": dossier_id, "defects": defects},
-            subject=row["merchant_id"],
-        )
+        await rt.emit(DossierRejected(merchant_id=row["merchant_id"], dossier_id=dossier_id,
+                                      defects=tuple(msgspec.convert(defects, list[DossierDefect]))))
         out = dossier_out(rt, await load_dossier(rt, dossier_id), actor)
     return out
 
@@ -532,11 +532,7 @@ async def open_reverification(rt: Any, merchant_id: str, reason: str) -> None:
                            next_reverify_at=None)
     deadline = rt.calendar.add_days(now, p["reverify_grace_days"])
     await rt.timers.schedule(REVERIFY_DEADLINE, merchant_id, deadline, {"opened_at": now.isoformat()})
-    await rt.events.emit(
-        "qualification.reverification_opened",
-        {"merchant_id": merchant_id, "reason": reason, "answer_by": deadline.isoformat()},
-        subject=merchant_id,
-    )
+    await rt.emit(ReverificationOpened(merchant_id=merchant_id, reason=reason, answer_by=deadline))
 
 
 async def request_reverification(rt: Any, merchant_id: str, reason: str) -> QualificationOut:
@@ -690,12 +686,12 @@ async def decide_licence(rt: Any, licence_id: str, event: LicenceEvent, reason: 
             "UPDATE qualification_licence SET status = {}, reason = {}, decided_by = {}, decided_at = {} WHERE id = {}",
             to, reason, actor.user_id, rt.clock.now(), licence_id,
         )
-        await rt.events.emit(
-            f"qualification.licence_{to}",
-            {"merchant_id": row["merchant_id"], "licence_id": licence_id, "licence_kind": row["licence_kind"],
-             "reason": reason},
-            subject=row["merchant_id"],
-        )
+        fields = {"merchant_id": row["merchant_id"], "licence_id": licence_id, "licence_kind": row["licence_kind"],
+                  "reason": reason}
+        if to == "approved":
+            await rt.emit(LicenceApproved(**fields))
+        else:
+            await rt.emit(LicenceRejected(**fields))
         row = await rt.db.fetchrow("SELECT * FROM qualification_licence WHERE id = {}", licence_id)
     return licence_out(row, roles_of(actor))  # type: ignore[arg-type]
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from bazaar.plugins.complaints import ip, ports
+from bazaar.plugins.complaints import ip
 from bazaar.plugins.complaints.errors import (
     AppealNotFound,
     AppealsNotOffered,
@@ -91,7 +91,7 @@ async def decide(rt: PluginRuntime, appeal_id: str, overturn: bool, reason: str,
                 f"SELECT * FROM complaints_ip_notice WHERE id = {{}}{for_update(rt)}", row["decision_id"])
             if notice is not None and notice["state"] in ("removed", "declared"):
                 await ip.decide(rt, notice["id"], True, f"appeal {appeal_id} overturned the takedown: {reason}", actor)
-        await ports.emit(rt, AppealDecided(appeal_id=appeal_id, merchant_id=row["merchant_id"],
+        await rt.emit(AppealDecided(appeal_id=appeal_id, merchant_id=row["merchant_id"],
                                            decision_kind=row["decision_kind"], decision_id=row["decision_id"],
                                            outcome=outcome))  # type: ignore[arg-type]
         row = await rt.db.fetchrow("SELECT * FROM complaints_appeal WHERE id = {}", appeal_id)

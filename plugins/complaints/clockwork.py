@@ -26,7 +26,6 @@ from bazaar.plugins.complaints.events import (
     ClockStopped,
     ClockWarned,
 )
-from bazaar.plugins.complaints.ports import emit
 from bazaar.plugins.complaints.records import dump, for_update, load, values
 from bazaar.sdk.api import new_id
 from bazaar.sdk.runtime import PluginRuntime
@@ -58,7 +57,7 @@ async def start(rt: PluginRuntime, complaint: dict[str, Any], name: str, *,
     )
     row = await _row(rt, clock_id)
     view = await _append(rt, row, "started", now)
-    await emit(rt, ClockStarted(**_fact(row, now, view.due_at)))
+    await rt.emit(ClockStarted(**_fact(row, now, view.due_at)))
     return await _row(rt, clock_id)
 
 
@@ -67,7 +66,7 @@ async def pause(rt: PluginRuntime, clock: dict[str, Any], reason: str) -> ClockV
     now = rt.clock.now()
     await _catch_up(rt, clock, now)
     view = await _append(rt, clock, "paused", now, reason)
-    await emit(rt, ClockPaused(**_fact(clock, now, None), reason=reason))
+    await rt.emit(ClockPaused(**_fact(clock, now, None), reason=reason))
     return view
 
 
@@ -75,7 +74,7 @@ async def resume(rt: PluginRuntime, clock: dict[str, Any]) -> ClockView:
     """Resume a paused clock: its due time moves by exactly the paused running time."""
     now = rt.clock.now()
     view = await _append(rt, clock, "resumed", now)
-    await emit(rt, ClockResumed(**_fact(clock, now, view.due_at)))
+    await rt.emit(ClockResumed(**_fact(clock, now, view.due_at)))
     return view
 
 
@@ -84,7 +83,7 @@ async def fulfil(rt: PluginRuntime, clock: dict[str, Any]) -> ClockView:
     now = rt.clock.now()
     breached = await _catch_up(rt, clock, now)
     view = await _append(rt, clock, "fulfilled", now)
-    await emit(rt, ClockFulfilled(**_fact(clock, now, view.final_due_at), late=breached))
+    await rt.emit(ClockFulfilled(**_fact(clock, now, view.final_due_at), late=breached))
     return view
 
 
@@ -92,7 +91,7 @@ async def stop(rt: PluginRuntime, clock: dict[str, Any], reason: str) -> ClockVi
     """End a clock without fulfilment (withdrawn, closed)."""
     now = rt.clock.now()
     view = await _append(rt, clock, "stopped", now, reason)
-    await emit(rt, ClockStopped(**_fact(clock, now, view.final_due_at)))
+    await rt.emit(ClockStopped(**_fact(clock, now, view.final_due_at)))
     return view
 
 
@@ -155,7 +154,7 @@ async def on_warn(rt: PluginRuntime, due: Due) -> None:
     if clock["due_at"] is not None and rt.clock.now() >= clock["due_at"]:
         return  # too late to warn: the due timer records the breach
     view = await _append(rt, clock, "warned", due.due_at, running=WARN)
-    await emit(rt, ClockWarned(**_fact(clock, due.due_at, view.due_at)))
+    await rt.emit(ClockWarned(**_fact(clock, due.due_at, view.due_at)))
 
 
 TIMERS = {DUE: on_due, WARN: on_warn}
@@ -184,7 +183,7 @@ async def _catch_up(rt: PluginRuntime, clock: dict[str, Any], now: datetime, *, 
     if clock["state"] != "running" or due_at is None or now < due_at:
         return False
     await _append(rt, clock, "breached", due_at, running=running)
-    await emit(rt, ClockBreached(**_fact(clock, due_at, due_at), actor=clock["actor"]))
+    await rt.emit(ClockBreached(**_fact(clock, due_at, due_at), actor=clock["actor"]))
     clock["breached_at"] = due_at
     if terms_of(clock).escalate_on_breach:
         await escalations.escalate(rt, clock["complaint_id"], "breach", clock_id=clock["id"])

@@ -6,7 +6,6 @@ from typing import Any
 
 from bazaar.plugins.complaints.errors import EscalationNotFound
 from bazaar.plugins.complaints.events import ComplaintEscalated
-from bazaar.plugins.complaints.ports import emit
 from bazaar.plugins.complaints.records import complaint, for_update, set_complaint
 from bazaar.sdk.api import new_id
 from bazaar.sdk.runtime import PluginRuntime
@@ -21,7 +20,7 @@ async def escalate(rt: PluginRuntime, complaint_id: str, reason: str, *, clock_i
         escalation_id, complaint_id, clock_id, reason, rt.clock.now(),
     )
     await set_complaint(rt, complaint_id, escalated=True)
-    await emit(rt, ComplaintEscalated(complaint_id=complaint_id, merchant_id=row["merchant_id"],
+    await rt.emit(ComplaintEscalated(complaint_id=complaint_id, merchant_id=row["merchant_id"],
                                       category=row["category"], escalation_id=escalation_id, reason=reason,  # type: ignore[arg-type]
                                       clock_id=clock_id))
     return escalation_id

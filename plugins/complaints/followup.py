@@ -12,7 +12,6 @@ from typing import Any
 
 import msgspec
 
-from bazaar.plugins.complaints import ports
 from bazaar.plugins.complaints.errors import AlreadyAnswered, SurveyNotFound
 from bazaar.plugins.complaints.events import SurveyAnswered
 from bazaar.plugins.complaints.records import for_update, values
@@ -68,5 +67,5 @@ async def answer(rt: PluginRuntime, order_id: str, score: int, comment: str | No
         now = rt.clock.now()
         await rt.db.execute("UPDATE complaints_survey SET score = {}, comment = {}, answered_at = {} WHERE order_id = {}",
                             score, comment, now, order_id)
-        await ports.emit(rt, SurveyAnswered(order_id=order_id, merchant_id=row["merchant_id"], score=score))
+        await rt.emit(SurveyAnswered(order_id=order_id, merchant_id=row["merchant_id"], score=score))
         return _out({**row, "score": score, "answered_at": now})

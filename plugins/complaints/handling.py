@@ -15,7 +15,6 @@ from bazaar.plugins.complaints import (
     conversation,
     escalations,
     policy,
-    ports,
     remedies,
     views,
 )
@@ -71,7 +70,7 @@ async def acknowledge(rt: PluginRuntime, complaint_id: str, actor: Actor) -> Com
         await move(rt, row, "acknowledge")
         late = await _fulfil(rt, complaint_id, "ack")
         await clockwork.start(rt, row, "investigate")
-        await ports.emit(rt, ComplaintAcknowledged(**_fact(row), late=late))
+        await rt.emit(ComplaintAcknowledged(**_fact(row), late=late))
         return await views.out(rt, row, role)
 
 
@@ -88,12 +87,12 @@ async def report(rt: PluginRuntime, complaint_id: str, data: ReportIn, actor: Ac
         await _fulfil(rt, complaint_id, "investigate")
         await note(rt, complaint_id, "operator", actor.user_id, "report", data.findings, "all", data.evidence_ids)
         await clockwork.start(rt, row, "plan")
-        await ports.emit(rt, ComplaintReported(**_fact(row), upheld=data.upheld,
+        await rt.emit(ComplaintReported(**_fact(row), upheld=data.upheld,
                                                responsible_party=data.responsible_party))
         if data.upheld and not row["upheld_emitted"]:
             await set_complaint(rt, complaint_id, upheld_emitted=True)
             merchant = row["merchant_id"] if data.responsible_party == "merchant" else None
-            await ports.emit(rt, ComplaintUpheld(complaint_id=complaint_id, merchant_id=merchant,
+            await rt.emit(ComplaintUpheld(complaint_id=complaint_id, merchant_id=merchant,
                                                  category=row["category"]))
         return await views.out(rt, row, role)
 
@@ -114,7 +113,7 @@ async def propose_plan(rt: PluginRuntime, complaint_id: str, data: PlanIn, actor
         due = rt.calendar.add_working_days(rt.clock.now(), int(values(rt)["complainant_reply_working_days"]))
         await set_answer_due(rt, row, "plan_proposed", due)
         await note(rt, complaint_id, "operator", actor.user_id, "plan", data.note or "resolution plan", "all")
-        await ports.emit(rt, PlanProposed(**_fact(row), plan_round=plan_round, remedies=len(data.remedies)))
+        await rt.emit(PlanProposed(**_fact(row), plan_round=plan_round, remedies=len(data.remedies)))
         return await views.out(rt, row, role)
 
 
@@ -135,13 +134,13 @@ async def answer_plan(rt: PluginRuntime, complaint_id: str, accept: bool, data: 
         await cancel_windows(rt, complaint_id)
         if accept:
             await move(rt, row, "accept_plan", answer_due_at=None)
-            await ports.emit(rt, PlanAnswered(**_fact(row), accepted=True))
+            await rt.emit(PlanAnswered(**_fact(row), accepted=True))
             await _start_execution(rt, row)
         else:
             await move(rt, row, "reject_plan", answer_due_at=None)
             await note(rt, complaint_id, "complainant", actor.user_id, "plan_rejected",
                        data.reason if data else "plan rejected", "complainant")
-            await ports.emit(rt, PlanAnswered(**_fact(row), accepted=False))
+            await rt.emit(PlanAnswered(**_fact(row), accepted=False))
             await escalations.escalate(rt, complaint_id, "plan_rejected")
             await clockwork.start(rt, row, "plan")
         return await views.out(rt, row, role)
@@ -174,7 +173,7 @@ async def _close(rt: PluginRuntime, row: dict[str, Any], event: str, outcome: st
     await move(rt, row, event, outcome=outcome, closed_at=now, answer_due_at=None, **sets)
     await clockwork.stop_all(rt, row["id"], outcome)
     await cancel_windows(rt, row["id"], running=running)
-    await ports.emit(rt, ComplaintClosed(**_fact(row), outcome=outcome, upheld=row["upheld"],
+    await rt.emit(ComplaintClosed(**_fact(row), outcome=outcome, upheld=row["upheld"],
                                          satisfaction=row.get("satisfaction")))
 
 
@@ -215,7 +214,7 @@ async def reopen(rt: PluginRuntime, complaint_id: str, data: ReasonIn, actor: Ac
         await move(rt, row, "reopen", round=new_round, outcome=None, closed_at=None)
         await note(rt, complaint_id, "complainant", actor.user_id, "reopened", data.reason, "all")
         await clockwork.start(rt, row, "investigate")
-        await ports.emit(rt, ComplaintReopened(**_fact(row), round=new_round))
+        await rt.emit(ComplaintReopened(**_fact(row), round=new_round))
         return await views.out(rt, row, role)
 
 
@@ -238,7 +237,7 @@ async def on_answer_due(rt: PluginRuntime, due: Due) -> None:
         await conversation.reply_lapsed(rt, row)
     elif state == "plan_proposed":
         await move(rt, row, "plan_lapsed", answer_due_at=None)
-        await ports.emit(rt, PlanAnswered(**_fact(row), accepted=True, lapsed=True))
+        await rt.emit(PlanAnswered(**_fact(row), accepted=True, lapsed=True))
         await _start_execution(rt, row, running=state)
     elif state == "resolved":
         await _close(rt, row, "feedback_lapsed", "resolved", running=state)

@@ -118,7 +118,7 @@ async def file(rt: PluginRuntime, data: ComplaintCreate, actor: Actor, key: str 
         )
         row = await complaint(rt, complaint_id)
         await clockwork.start(rt, row, "ack")
-        await ports.emit(rt, ComplaintOpened(
+        await rt.emit(ComplaintOpened(
             complaint_id=complaint_id, merchant_id=subject["merchant_id"], category=data.category,
             channel=data.channel, subject_type=data.subject.type, subject_id=subject["subject_id"]))
         return await views.out(rt, row, views.role_of(row, actor))

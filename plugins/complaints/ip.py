@@ -120,7 +120,7 @@ async def file(rt: PluginRuntime, data: NoticeCreate, actor: Actor) -> NoticeOut
             data.description, data.proof, dump(data.proof_ids), rt.clock.now(),
         )
         row = await _load(rt, notice_id)
-        await ports.emit(rt, IpNoticeFiled(**_fact(row)))
+        await rt.emit(IpNoticeFiled(**_fact(row)))
         return await out(rt, row, "notifier" if actor.user_id == row["notifier_id"] else "operator")
 
 
@@ -136,7 +136,7 @@ async def take_down(rt: PluginRuntime, notice_id: str, reason: str, actor: Actor
         now = rt.clock.now()
         await _set(rt, row, "take_down", forwarded_at=now, decision_reason=reason, decided_by=actor.user_id,
                    decided_at=now)
-        await ports.emit(rt, IpListingRemoved(**_fact(row)))
+        await rt.emit(IpListingRemoved(**_fact(row)))
         return await out(rt, row, "operator")
 
 
@@ -146,7 +146,7 @@ async def reject(rt: PluginRuntime, notice_id: str, reason: str, actor: Actor) -
         row = await _load(rt, notice_id, lock=True)
         now = rt.clock.now()
         await _set(rt, row, "reject", decision_reason=reason, decided_by=actor.user_id, decided_at=now)
-        await ports.emit(rt, IpNoticeRejected(**_fact(row)))
+        await rt.emit(IpNoticeRejected(**_fact(row)))
         return await out(rt, row, "operator")
 
 
@@ -163,7 +163,7 @@ async def declare(rt: PluginRuntime, merchant_id: str, notice_id: str, data: Dec
                    declaration_proof_ids=dump(data.proof_ids), declared_at=now, lift_at=lift_at)
         if lift_at is not None:
             await rt.timers.schedule(LIFT, notice_id, lift_at, {})
-        await ports.emit(rt, IpDeclarationFiled(**_fact(row), lift_at=lift_at))
+        await rt.emit(IpDeclarationFiled(**_fact(row), lift_at=lift_at))
         return await out(rt, row, "merchant")
 
 
@@ -179,7 +179,7 @@ async def lawsuit_notice(rt: PluginRuntime, notice_id: str, data: LawsuitNoticeI
         now = rt.clock.now()
         await _set(rt, row, "lawsuit_notice", lawsuit_reference=data.reference, lawsuit_at=now, decided_at=now)
         await rt.timers.cancel(LIFT, notice_id)
-        await ports.emit(rt, IpMeasureKept(**_fact(row)))
+        await rt.emit(IpMeasureKept(**_fact(row)))
         return await out(rt, row, role)
 
 
@@ -187,7 +187,7 @@ async def _lift(rt: PluginRuntime, row: dict[str, Any], event: str, reason: str,
     now = rt.clock.now()
     await _set(rt, row, event, decision_reason=reason, decided_by=actor_id, decided_at=now)
     await ports.reinstate(rt, row["product_id"], f"IP notice {row['id']}: {reason}", actor_id)
-    await ports.emit(rt, IpMeasureLifted(**_fact(row), by_timer=event == "wait_ended"))
+    await rt.emit(IpMeasureLifted(**_fact(row), by_timer=event == "wait_ended"))
 
 
 async def decide(rt: PluginRuntime, notice_id: str, lift: bool, reason: str, actor: Actor) -> NoticeOut:
@@ -198,7 +198,7 @@ async def decide(rt: PluginRuntime, notice_id: str, lift: bool, reason: str, act
             await _lift(rt, row, "lift", reason, actor.user_id)
         else:
             await _set(rt, row, "keep", decision_reason=reason, decided_by=actor.user_id, decided_at=rt.clock.now())
-            await ports.emit(rt, IpMeasureKept(**_fact(row)))
+            await rt.emit(IpMeasureKept(**_fact(row)))
         await rt.timers.cancel(LIFT, notice_id)
         return await out(rt, row, "operator")
 
@@ -218,7 +218,7 @@ async def false_notice(rt: PluginRuntime, notice_id: str, note: str, actor: Acto
         if row["false_notice"]:
             raise Conflict("already recorded as false", code="complaints.already_recorded")
         await _set(rt, row, false_notice=True, false_notice_note=note)
-        await ports.emit(rt, FalseNoticeRecorded(**_fact(row), notifier_id=row["notifier_id"]))
+        await rt.emit(FalseNoticeRecorded(**_fact(row), notifier_id=row["notifier_id"]))
         return await out(rt, row, "operator")
 
 

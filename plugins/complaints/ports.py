@@ -12,7 +12,7 @@ from typing import Any
 
 from bazaar.sdk import services
 from bazaar.sdk.errors import NotFound
-from bazaar.sdk.events import By, Event, event_data
+from bazaar.sdk.events import By
 from bazaar.sdk.runtime import PluginRuntime
 from bazaar.sdk.types import ListingSnapshot, MerchantSnapshot, OrderSnapshot
 
@@ -25,14 +25,6 @@ def _by(actor_id: str | None) -> By:
 
 def _facade(name: str) -> Any:
     return getattr(services, name, None)
-
-
-async def emit(rt: PluginRuntime, event: Event) -> str:
-    """Write a typed event to the outbox in the current unit of work (``rt.emit``)."""
-    emitter = getattr(rt, "emit", None)
-    if emitter is not None:
-        return str(await emitter(event))
-    return str(await rt.events.emit(event.event_type(), event_data(event), subject=event.subject))  # type: ignore[attr-defined]
 
 
 def provider(rt: PluginRuntime, kind: str, provider_id: str) -> Any:

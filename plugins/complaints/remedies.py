@@ -134,7 +134,7 @@ async def execute(rt: PluginRuntime, row: dict[str, Any], remedy_id: str, actor:
     if remedy["kind"] in MONEY:
         reference = await _pay(rt, remedy, row, actor)
     elif remedy["kind"] == "sanction":
-        await ports.emit(rt, SanctionRequested(merchant_id=row["merchant_id"], complaint_id=row["id"],
+        await rt.emit(SanctionRequested(merchant_id=row["merchant_id"], complaint_id=row["id"],
                                                reason=remedy["note"] or f"complaint {row['id']} upheld",
                                                measure=remedy["measure"]))
     await _done(rt, remedy, row, actor, reference, note)
@@ -149,7 +149,7 @@ async def _done(rt: PluginRuntime, remedy: dict[str, Any], row: dict[str, Any], 
         reference, actor.user_id, rt.clock.now(), note, remedy["id"],
     )
     amount = Money(amount=remedy["amount_minor"], currency=remedy["currency"]) if remedy["amount_minor"] else None
-    await ports.emit(rt, RemedyExecuted(complaint_id=row["id"], merchant_id=row["merchant_id"], category=row["category"],
+    await rt.emit(RemedyExecuted(complaint_id=row["id"], merchant_id=row["merchant_id"], category=row["category"],
                                         remedy_id=remedy["id"], kind=remedy["kind"], amount=amount,
                                         reference=reference))
 

@@ -6,16 +6,10 @@ from typing import Any
 
 from bazaar.plugins.complaints import followup
 from bazaar.plugins.complaints.records import dump
-from bazaar.sdk.events import Event, OrderCompleted, event_data
+from bazaar.sdk.events import AnyEvent, OrderCompleted, event_data
 from bazaar.sdk.hookspecs import hookimpl
 from bazaar.sdk.runtime import PluginContext, PluginRuntime
-
-
-def _fields(event: Any) -> dict[str, Any]:
-    """The event's own fields (a typed Struct, or an outbox record's ``data``)."""
-    if isinstance(event, Event):
-        return event_data(event)
-    return dict(getattr(event, "data", {}) or {})
+from bazaar.sdk.types import HookContext
 
 
 class ComplaintsHooks:
@@ -29,10 +23,10 @@ class ComplaintsHooks:
         return self.context.runtime
 
     @hookimpl
-    async def bazaar_handle_event(self, event: Any, ctx: Any) -> None:
+    async def bazaar_handle_event(self, event: AnyEvent, ctx: HookContext) -> None:
         """Order, shipment and after-sales events are kept per order for evidence packs (by event id, so
         a redelivery changes nothing); ``order.completed`` opens the buyer's follow-up survey once."""
-        data = _fields(event)
+        data = event_data(event)
         order_id = data.get("order_id")
         if not isinstance(order_id, str):
             return
@@ -43,5 +37,5 @@ class ComplaintsHooks:
                 "VALUES ({}, {}, {}, {}, {}) ON CONFLICT (event_id) DO NOTHING",
                 event.id, order_id, event.type, dump(data), event.occurred_at,
             )
-            if event.type == OrderCompleted.event_type() and data.get("customer_id") and data.get("merchant_id"):
-                await followup.open_for(rt, order_id, str(data["customer_id"]), str(data["merchant_id"]))
+            if isinstance(event, OrderCompleted):
+                await followup.open_for(rt, event.order_id, event.customer_id, event.merchant_id)

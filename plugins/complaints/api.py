@@ -58,7 +58,14 @@ from bazaar.plugins.complaints.schemas import (
     ReportIn,
 )
 from bazaar.sdk.api import Actor, Cursor, Limit, Page, check_id, idempotency_key, problems
-from bazaar.sdk.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from bazaar.sdk.errors import (
+    FileEmpty,
+    FileTooLarge,
+    FileTypeRefused,
+    InvalidTransition,
+    PermissionDenied,
+    ValidationFailed,
+)
 from bazaar.sdk.files import content_disposition
 from bazaar.sdk.runtime import PluginRuntime
 
@@ -105,7 +112,7 @@ class ComplaintsController(Controller):
         return await views.page(rt, "complainant_id = {}", [actor.user_id], limit, cursor)
 
     @post("/evidence", operation_id="complaints_evidence_upload", opt=USER, status_code=201,
-          responses=problems(ValidationFailed))
+          responses=problems(ValidationFailed, FileTooLarge, FileTypeRefused, FileEmpty))
     async def upload(self, rt: Rt, actor: Caller, request: Request[Any, Any, Any], filename: FileName) -> StoredEvidence:
         """Upload one evidence file as the raw body (size and type from the policy; the store sniffs the bytes)."""
         stored = await evidence.upload(rt, await request.body(), filename, request.headers.get("content-type"), actor)

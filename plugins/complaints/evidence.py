@@ -13,7 +13,7 @@ from typing import Any
 from bazaar.plugins.complaints.errors import EvidenceInvalid
 from bazaar.plugins.complaints.records import load, values
 from bazaar.sdk.api import Actor
-from bazaar.sdk.errors import Conflict, FieldProblem, NotFound
+from bazaar.sdk.errors import FieldProblem, NotFound
 from bazaar.sdk.files import FileRules, FileStore, StoredFile
 from bazaar.sdk.runtime import PluginRuntime
 
@@ -28,10 +28,8 @@ def rules(rt: PluginRuntime) -> FileRules:
 
 
 def store(rt: PluginRuntime) -> FileStore:
-    files = getattr(rt, "files", None)
-    if files is None:
-        raise Conflict("the shared file store is not available in this kernel", code="complaints.files_unavailable")
-    return files  # type: ignore[no-any-return]
+    """The kernel's shared file store."""
+    return rt.files
 
 
 async def upload(rt: PluginRuntime, data: bytes, filename: str, declared: str | None, actor: Actor) -> StoredFile:

@@ -67,12 +67,9 @@ async def build(rt: PluginRuntime, complaint_id: str, actor: Actor) -> tuple[str
                        "terms": load(clock["terms"], {}), "marks": msgspec.to_builtins(marks)})
     files["clocks.json"] = _json(clocks)
     await _order_part(rt, row["order_id"], files, missing)
-    if getattr(rt, "files", None) is not None:
-        for file_id in sorted(await evidence.cited(rt, complaint_id, views.SEES[role])):
-            stored, data = await evidence.read(rt, complaint_id, file_id, views.SEES[role])
-            files[f"evidence/{file_id}-{stored.filename}"] = data
-    else:
-        missing.append("evidence files (the shared file store is not available)")
+    for file_id in sorted(await evidence.cited(rt, complaint_id, views.SEES[role])):
+        stored, data = await evidence.read(rt, complaint_id, file_id, views.SEES[role])
+        files[f"evidence/{file_id}-{stored.filename}"] = data
     manifest = {
         "complaint_id": complaint_id, "generated_at": rt.clock.now(), "requested_by": actor.user_id, "role": role,
         "files": [{"name": n, "size": len(b), "sha256": hashlib.sha256(b).hexdigest()} for n, b in sorted(files.items())],

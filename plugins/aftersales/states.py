@@ -69,7 +69,9 @@ class CaseEvent(StrEnum):
     accept_ruling = "accept_ruling"
     appeal = "appeal"
     execute = "execute"
+    execute_return = "execute_return"
     decide_appeal = "decide_appeal"
+    decide_appeal_return = "decide_appeal_return"
     ship_replacement = "ship_replacement"
     replacement_missed = "replacement_missed"
     confirm_replacement = "confirm_replacement"
@@ -120,8 +122,10 @@ TABLE: dict[tuple[CaseState, CaseEvent], CaseState] = {
     (S.ruled, E.accept_ruling): S.ruled,
     (S.ruled, E.appeal): S.appealed,
     (S.ruled, E.execute): S.closed,
+    (S.ruled, E.execute_return): S.awaiting_return_address,
     (S.appealed, E.mark_overdue): S.appealed,
     (S.appealed, E.decide_appeal): S.closed,
+    (S.appealed, E.decide_appeal_return): S.awaiting_return_address,
     (S.awaiting_replacement, E.ship_replacement): S.replacement_shipped,
     (S.awaiting_replacement, E.replacement_missed): S.closed,
     (S.replacement_shipped, E.confirm_replacement): S.closed,
@@ -144,7 +148,7 @@ ACTORS: dict[CaseEvent, set[str]] = {
     E.repair_exhausted: {MERCHANT, SYSTEM}, E.refuse_goods: {MERCHANT}, E.accept_outcome: {BUYER, SYSTEM},
     E.escalate: {BUYER, MERCHANT}, E.request_evidence: {OPERATOR}, E.submit_evidence: {BUYER, MERCHANT},
     E.rule: {OPERATOR}, E.accept_ruling: {BUYER, MERCHANT}, E.appeal: {BUYER, MERCHANT},
-    E.decide_appeal: {OPERATOR}, E.ship_replacement: {MERCHANT}, E.confirm_replacement: {BUYER, SYSTEM},
+    E.decide_appeal: {OPERATOR}, E.decide_appeal_return: {OPERATOR}, E.ship_replacement: {MERCHANT}, E.confirm_replacement: {BUYER, SYSTEM},
     E.return_repaired: {MERCHANT}, E.confirm_repair: {BUYER, SYSTEM}, E.report_repair_failed: {BUYER},
     E.choose_refund: {BUYER, SYSTEM}, E.choose_exchange: {BUYER}, E.cancel: {BUYER},
 }
@@ -162,7 +166,7 @@ ACTION: dict[CaseEvent, str] = {
     E.receive_repair: "receipt", E.repair_exhausted: "receipt", E.refuse_goods: "receipt",
     E.accept_outcome: "accept_outcome", E.escalate: "escalate", E.request_evidence: "request_evidence",
     E.submit_evidence: "submit_evidence", E.rule: "rule", E.accept_ruling: "accept_ruling", E.appeal: "appeal",
-    E.decide_appeal: "decide_appeal", E.ship_replacement: "ship_replacement",
+    E.decide_appeal: "decide_appeal", E.decide_appeal_return: "decide_appeal", E.ship_replacement: "ship_replacement",
     E.confirm_replacement: "confirm_replacement", E.return_repaired: "return_repaired",
     E.confirm_repair: "confirm_repair", E.report_repair_failed: "report_repair_failed",
     E.choose_refund: "choose_refund", E.choose_exchange: "choose_exchange", E.cancel: "cancel",

@@ -15,7 +15,6 @@ from piccolo.conf.apps import AppConfig
 from piccolo.table import Table
 
 from bazaar.core.kernel import events as _events
-from bazaar.sdk.calendar import Calendar
 from bazaar.core.kernel.clock import Clock, SystemClock
 from bazaar.core.kernel.config import Settings
 from bazaar.core.kernel.db import Database
@@ -23,6 +22,7 @@ from bazaar.core.kernel.logging import request_id_var
 from bazaar.core.kernel.migrations import load_app, migrate, pending
 from bazaar.core.kernel.plugins import PluginHost
 from bazaar.core.kernel.timers import Timers, Worker
+from bazaar.sdk.calendar import Calendar
 from bazaar.sdk.errors import PluginError
 from bazaar.sdk.plugin import Plugin
 from bazaar.sdk.types import HookContext

@@ -41,7 +41,7 @@ from bazaar.core.privacy.masking import mask_name, mask_phone, mask_text
 from bazaar.core.users.service import cipher
 from bazaar.sdk.errors import BazaarError, FieldProblem, NotFound, ProviderError, ValidationFailed
 from bazaar.sdk.money import Money
-from bazaar.sdk.types import OrderSnapshot, RefundRequest
+from bazaar.sdk.types import AcknowledgementRecord, OrderPromotion, OrderSnapshot, RefundRequest
 
 log = logging.getLogger("bazaar.orders")
 
@@ -73,6 +73,11 @@ def snapshot(row: dict[str, Any]) -> OrderSnapshot:
         payment_method=row["payment_method"],
         payment_provider=row["payment_provider"],
         aftersales_open=bool(row["aftersales_open"]),
+        subtotal=Money(amount=row["subtotal_minor"], currency=row["currency"]),
+        shipping=Money(amount=row["shipping_minor"], currency=row["currency"]),
+        discount=Money(amount=row["discount_minor"], currency=row["currency"]),
+        promotions=msgspec.convert(_json(row.get("promotions"), []), tuple[OrderPromotion, ...]),
+        acknowledgements=msgspec.convert(_json(row.get("acknowledgements"), []), tuple[AcknowledgementRecord, ...]),
     )
 
 
@@ -421,6 +426,7 @@ async def read(rt: Runtime, order_id: str, audience: Audience, reader: Actor) ->
             )
             for h in history
         ],
+        acknowledgements=msgspec.convert(_json(row.get("acknowledgements"), []), list[AcknowledgementRecord]),
     )
 
 

@@ -151,7 +151,7 @@ class WithdrawalController(Controller):
         return await withdrawal.confirm(rt, actor, check_id(withdrawal_id, "asw", "withdrawal_id"))
 
     @get("/{withdrawal_id:str}", operation_id="aftersales_withdrawal", opt=USER, responses=problems(WithdrawalNotFound))
-    async def get(self, rt: RuntimeDep, actor: ActorDep, withdrawal_id: str) -> WithdrawalOut:
+    async def read_withdrawal(self, rt: RuntimeDep, actor: ActorDep, withdrawal_id: str) -> WithdrawalOut:
         """A withdrawal of the caller's."""
         return await withdrawal.get(rt, actor, check_id(withdrawal_id, "asw", "withdrawal_id"))
 

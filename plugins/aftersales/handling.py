@@ -51,7 +51,7 @@ async def settle_refund_only(rt: PluginRuntime, row: dict[str, Any], *, event: E
         await settlement.cancelled_in_full(rt, row, snap, (after.refunded.amount if after.refunded else 0) - before)
         row = await rt.db.fetchrow("SELECT * FROM aftersales_case WHERE id = {}", row["id"]) or row
         return await move(rt, row, event, actor=actor, actor_id=actor_id, note=note, changes=changes,
-                          outcome="refunded")
+                          outcome="withdrawn" if row["type"] == "withdrawal" else "refunded")
     return await outcome_refund(rt, row, units=None, event=event, actor=actor, actor_id=actor_id, note=note,
                                 changes=changes)
 

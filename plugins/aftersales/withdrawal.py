@@ -15,9 +15,10 @@ from typing import Any
 
 from bazaar.plugins.aftersales import durable, ports
 from bazaar.plugins.aftersales.cases import dump, jsonish, rules
-from bazaar.plugins.aftersales.handling import accepted
+from bazaar.plugins.aftersales.handling import accepted, settle_refund_only
 from bazaar.plugins.aftersales.opening import check, create_case, facts, own_order
 from bazaar.plugins.aftersales.schemas import WithdrawalIn, WithdrawalOut
+from bazaar.plugins.aftersales.states import CaseEvent
 from bazaar.sdk.api import Actor, new_id
 from bazaar.sdk.errors import Conflict, NotFound
 from bazaar.sdk.files import FileRules
@@ -98,7 +99,11 @@ async def confirm(rt: PluginRuntime, actor: Actor, withdrawal_id: str) -> Withdr
         await rt.db.execute(
             "UPDATE aftersales_withdrawal SET status = 'confirmed', confirmed_at = {}, case_id = {}, "
             "acknowledgement_file_id = {} WHERE id = {}", now, case["id"], file_id, row["id"])
-        await accepted(rt, case, actor="system", actor_id=None, note="a withdrawal needs no acceptance")
+        if snap.state in ("paid", "placed"):
+            await settle_refund_only(rt, case, event=CaseEvent.accept_refund, actor="system", actor_id=None,
+                                     note="withdrawal before shipment: the order is cancelled")
+        else:
+            await accepted(rt, case, actor="system", actor_id=None, note="a withdrawal needs no acceptance")
         row = await rt.db.fetchrow("SELECT * FROM aftersales_withdrawal WHERE id = {}", withdrawal_id)
         return _out(rt, row or {}, names)
 

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from bazaar.plugins.payments import auto_confirm, service
+from bazaar.plugins.payments import auto_confirm, compensation, service
 from bazaar.sdk.hookspecs import hookimpl
 from bazaar.sdk.types import (
     CheckoutQuote,
     CheckoutSnapshot,
+    CompensationRequest,
     DomainEvent,
     HookContext,
     PaymentMethod,
@@ -50,6 +51,9 @@ class PaymentProviderObject:
 
     async def cancel_payment(self, ctx: HookContext, checkout: CheckoutSnapshot, reason: str) -> None:
         await service.cancel_payment(self.context.runtime, self.id, checkout.id, reason)
+
+    async def compensate(self, ctx: HookContext, request: CompensationRequest) -> RefundResult:
+        return await compensation.request(self.context.runtime, self.id, request)
 
 
 class PaymentsHooks:

@@ -14,6 +14,7 @@ refunds            customer     refunded to the buyer's original method
 payouts            merchant     paid out to the merchant's settlement account
 merchant_debt      merchant     refunds after release beyond the payable (negative: owed)
 suspense           payment      received but not matched (amount mismatch, paid after cancel)
+compensations      customer     paid to the buyer beyond the goods (by the merchant or the platform)
 ================== ============ ===================================================
 
 :func:`post` is the only writer: it refuses an unbalanced entry, a non-positive or
@@ -43,6 +44,7 @@ ACCOUNTS = frozenset(
         "payouts",
         "merchant_debt",
         "suspense",
+        "compensations",
     }
 )
 NON_NEGATIVE = frozenset({"escrow_held", "merchant_payable", "suspense"})

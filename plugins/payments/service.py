@@ -231,9 +231,10 @@ async def _apply(rt: Any, pid: str, notice: Notice, notification_id: str) -> str
             f"provider confirmed {notice.amount} {notice.currency}", notification_id, instruction["id"],
         )
         return "amount_mismatch"
-    await {"release": _post_release, "refund": _post_refund, "payout": _post_payout}[kind](
-        rt, pid, instruction, notification_id
-    )
+    from bazaar.plugins.payments import compensation
+
+    await {"release": _post_release, "refund": _post_refund, "payout": _post_payout,
+           "compensate": compensation.post}[kind](rt, pid, instruction, notification_id)
     await rt.db.execute(
         "UPDATE payments_instruction SET status = 'succeeded', notification_id = {}, finished_at = {} WHERE id = {}",
         notification_id, now, instruction["id"],

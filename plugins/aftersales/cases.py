@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -26,6 +27,8 @@ from bazaar.sdk.money import Money
 from bazaar.sdk.runtime import PluginRuntime
 
 CLOCK_TIMER = "aftersales.clock"
+#: the clock timer being run (its own transition must not cancel it: the worker finishes it)
+RUNNING: ContextVar[str | None] = ContextVar("aftersales_running_clock", default=None)
 _RULES: dict[int, tuple[Any, dict[str, Any]]] = {}
 
 
@@ -44,6 +47,11 @@ def jsonish(value: Any, default: Any) -> Any:
     if isinstance(value, str | bytes):
         return msgspec.json.decode(value) if value else default
     return default if value is None else value
+
+
+def clock_key(case_id: str, state: str) -> str:
+    """The timer subject of one state's clock of a case (one timer per case and state)."""
+    return f"{case_id}|{state}"
 
 
 def dump(value: Any) -> str:
@@ -146,10 +154,11 @@ async def move(rt: PluginRuntime, row: dict[str, Any], event: CaseEvent, *, acto
     if target != row["state"]:
         sets.update(clock=clock.name if clock and due else None, clock_actor=clock.actor if clock and due else None,
                     due_at=due, overdue=False, calendar_version=rt.calendar.version)
+        old = clock_key(row["id"], row["state"])
+        if old != RUNNING.get():
+            await rt.timers.cancel(CLOCK_TIMER, old)
         if due is not None:
-            await rt.timers.schedule(CLOCK_TIMER, row["id"], due, {"state": str(target)})
-        else:
-            await rt.timers.cancel(CLOCK_TIMER, row["id"])
+            await rt.timers.schedule(CLOCK_TIMER, clock_key(row["id"], str(target)), due, {"state": str(target)})
     if target == CaseState.closed:
         sets.update(outcome=outcome or "cancelled", closed_at=now,
                     archive_until=now + timedelta(days=rules(rt)["retention.aftersales_days"]))

@@ -1,7 +1,7 @@
 """The ``aftersales.clock`` timer: when the clock of a waiting state runs out, its automatic outcome.
 
-One timer per case (subject = case id), moved whenever the case enters a state with a clock.
-A timer whose case has moved on is stale and does nothing. Each expiry is recorded on the case
+One timer per case and state (subject ``<case id>|<state>``), set when the case enters a state
+with a clock and cancelled when it leaves it; a timer whose case has moved on does nothing. Each expiry is recorded on the case
 (``missed_deadlines``: a later action by that party is refused naming it) and emitted as
 ``aftersales.deadline_missed``.
 """
@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from bazaar.plugins.aftersales import handling, intervention, returns
-from bazaar.plugins.aftersales.cases import dump, jsonish, load, move
+from bazaar.plugins.aftersales.cases import RUNNING, dump, jsonish, load, move
 from bazaar.plugins.aftersales.events import DeadlineMissed
 from bazaar.plugins.aftersales.states import CLOCKS, CaseEvent, CaseState
 from bazaar.sdk.runtime import PluginRuntime
@@ -31,9 +31,17 @@ def _aware(value: Any) -> datetime:
 
 async def fire(rt: PluginRuntime, due: Due) -> None:
     """Timer ``aftersales.clock``: apply the automatic outcome of the case's current clock."""
-    row = await load(rt, due.subject, for_update=True)
+    row = await load(rt, due.subject.split("|", 1)[0], for_update=True)
     if row["state"] != due.payload.get("state") or row["due_at"] is None or _aware(row["due_at"]) > rt.clock.now():
         return
+    token = RUNNING.set(due.subject)
+    try:
+        await _expire(rt, row)
+    finally:
+        RUNNING.reset(token)
+
+
+async def _expire(rt: PluginRuntime, row: dict[str, Any]) -> None:
     state = CaseState(row["state"])
     clock = CLOCKS[state]
     due_at = _aware(row["due_at"])

@@ -8,7 +8,7 @@ from typing import Any
 
 from bazaar.plugins.aftersales import eligibility as el
 from bazaar.plugins.aftersales import ports, settlement
-from bazaar.plugins.aftersales.cases import CLOCK_TIMER, due_for, load, move, read, rules
+from bazaar.plugins.aftersales.cases import CLOCK_TIMER, clock_key, due_for, load, move, read, rules
 from bazaar.plugins.aftersales.events import CaseOpened
 from bazaar.plugins.aftersales.schemas import CaseCreate, CaseOut, OrderEligibility
 from bazaar.plugins.aftersales.states import CLOCKS, CaseEvent, CaseState
@@ -137,11 +137,11 @@ async def create_case(rt: PluginRuntime, snap: OrderSnapshot, customer_id: str, 
         "state, currency, clock, clock_actor, due_at, overdue, missed_deadlines, calendar_version, return_shipping_minor, "
         "return_shipping_payer, repair_failures, refund_method, accepted_by, auto_accepted, ruled_against_merchant, "
         "refunded_minor, compensated_minor, breakdown, requested_at, updated_at, idempotency_key) VALUES "
-        "({}, {}, {}, {}, {}, {}, {}, {}, 'requested', {}, {}, {}, {}, {}, '[]', {}, 0, {}, 0, {}, '[]', {}, {}, 0, 0, '{}', "
+        "({}, {}, {}, {}, {}, {}, {}, {}, 'requested', {}, {}, {}, {}, {}, '[]', {}, 0, {}, 0, {}, '[]', {}, {}, 0, 0, {}, "
         "{}, {}, {})",
         case_id, snap.id, snap.merchant_id, customer_id, type_, ground, quality, description, snap.total.currency,
-        clock.name, clock.actor, due, False, rt.calendar.version, payer, refund_method, False, False, now, now,
-        key,
+        clock.name, clock.actor, due, False, rt.calendar.version, payer, refund_method, False, False, "{}", now,
+        now, key,
     )
     sku = {ln.id: ln.sku_id for ln in snap.lines}
     for line_id, quantity in lines:
@@ -164,7 +164,7 @@ async def create_case(rt: PluginRuntime, snap: OrderSnapshot, customer_id: str, 
     if int(book[0]["open_cases"]) == 1:
         await ports.set_open(rt, snap.id, True, case_id)
     if due is not None:
-        await rt.timers.schedule(CLOCK_TIMER, case_id, due, {"state": "requested"})
+        await rt.timers.schedule(CLOCK_TIMER, clock_key(case_id, "requested"), due, {"state": "requested"})
     await rt.emit(CaseOpened(case_id=case_id, order_id=snap.id, merchant_id=snap.merchant_id, customer_id=customer_id,
                              case_type=type_, ground=ground))  # type: ignore[arg-type]
     return await load(rt, case_id)

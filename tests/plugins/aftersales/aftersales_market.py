@@ -81,6 +81,15 @@ class Shop:
         r = await self.c.post(f"/api/v1/orders/{order_id}/confirm-receipt", headers=self.customer.headers)
         assert r.status_code == 200, r.text
 
+    async def deliver(self, order_id: str) -> None:
+        """What logistics does on a delivery proof that counts: the order is delivered (money still held)."""
+        from bazaar.sdk import services
+        from bazaar.sdk.events import By
+
+        async with self.rt.unit_of_work():
+            await services.transition_order(self.rt, order_id, "deliver", by=By(kind="plugin", plugin="logistics"),
+                                            reason="recipient signed")
+
     async def delivered_order(self, lines: dict[str, int], **kw: Any) -> str:
         order_id = await self.buy(lines, **kw)
         await self.ship(order_id)
@@ -170,7 +179,7 @@ async def make_shop(bazaar_factory: Any, *, preset: str = "cn", start: datetime 
     clock = ManualClock(start or datetime(2026, 9, 21, 2, 0, tzinfo=UTC))
     kit = await bazaar_factory(
         plugins=["payments.escrow", "aftersales", *plugins], extra=list(extra), clock=clock,
-        config={"payments.escrow": {"preset": preset, "payout_interval_hours": 24 * 365, "sandbox": {"secret": SECRET}},
+        config={"payments.escrow": {"preset": preset, "payout_interval_hours": 744, "sandbox": {"secret": SECRET}},
                 "aftersales": {"preset": preset, **(aftersales or {})}},
         settings={"calendar": {"timezone": "Asia/Shanghai", "holidays": HOLIDAYS, "workdays": WORKDAYS},
                   "security": {"token_ttl_seconds": 30 * 86_400}},

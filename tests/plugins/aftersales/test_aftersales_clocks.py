@@ -61,8 +61,13 @@ async def test_merchant_who_never_confirms_receipt_refunds_in_full(bazaar_factor
     await shop.did(case["id"], "accept", "merchant")
     await shop.address(case["id"])
     await shop.ship_back(case["id"])
-    assert (await shop.case(case["id"], "merchant"))["deadlines"][0]["name"] == "merchant_receipt"
+    due = (await shop.case(case["id"], "merchant"))["deadlines"][0]
+    assert due["name"] == "merchant_receipt"
+    # 10 days from 22 September end on 1 October, a holiday: rolled to Thursday 8 October, 24:00
+    assert due["due_at"] == "2026-10-08T16:00:00Z"
     await shop.advance(days=11)
+    assert (await shop.case(case["id"]))["state"] == "return_in_transit"
+    await shop.advance(days=7)
     view = await shop.case(case["id"])
     assert view["state"] == "closed" and view["outcome"] == "refunded"
     assert view["refunded"]["amount"] == 2000

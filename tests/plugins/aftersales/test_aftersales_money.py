@@ -29,6 +29,7 @@ async def test_refund_before_release_comes_from_the_hold(bazaar_factory: Any) ->
     order_id = await shop.buy({"tea": 3})
     await shop.ship(order_id)
     await shop.advance(days=1)
+    await shop.deliver(order_id)
     held = (await shop.payment(order_id))["held"]
     case = await shop.opened(order_id, "return_refund", "defective", {"tea": 1})
     assert (await shop.payment(order_id))["paused"] is True  # auto-confirm waits for the case

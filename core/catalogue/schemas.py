@@ -173,7 +173,7 @@ class MerchantProduct(msgspec.Struct, frozen=True, kw_only=True):
     price_max: Money
     in_stock: bool
     review_reasons: list[Finding]
-    allowed_events: list[str]
+    allowed_actions: list[str]
     created_at: datetime
     updated_at: datetime
     submitted_at: datetime | None = None
@@ -183,7 +183,7 @@ class MerchantProduct(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class MerchantProductRow(msgspec.Struct, frozen=True, kw_only=True):
-    """One line of the merchant's own product list."""
+    """One line of a back-office product list (the merchant's own, or the operator queue)."""
 
     id: str
     name: str
@@ -195,6 +195,7 @@ class MerchantProductRow(msgspec.Struct, frozen=True, kw_only=True):
     in_stock: bool
     created_at: datetime
     updated_at: datetime
+    allowed_actions: list[str]
 
 
 # --- storefront ----------------------------------------------------------------------

@@ -4,7 +4,7 @@ The merchant routes call the ``*_product`` / ``*_sku`` functions with the mercha
 the path; a product of another merchant is ``404 product_not_found``, never visible.
 
 Plugins (the qualification plugin) call the facades :func:`approve_listing`,
-:func:`reject_listing`, :func:`take_down` and :func:`listing_snapshot`.
+:func:`reject_listing`, :func:`take_down`, :func:`reinstate_listing` and :func:`listing_snapshot`.
 
 Re-review rule: editing the **content** of a live listing (name, description, category,
 images, attributes) sends it back through review (``revise``: veto and review hooks run
@@ -57,9 +57,10 @@ def _dump(value: Any) -> str:
 async def refresh_merchant_visibility(rt: Runtime, merchant_id: str, merchant_status: str) -> None:
     """Show or hide a merchant's live products after its status changed (in the caller's transaction)."""
     await rt.db.execute(
-        "UPDATE catalogue_product SET visible = {} WHERE merchant_id = {} AND status = 'live'",
+        "UPDATE catalogue_product SET visible = {} WHERE merchant_id = {} AND status = {}",
         merchant_status in SELLING,
         merchant_id,
+        states.ListingStatus.live,
     )
 
 
@@ -105,7 +106,8 @@ def _findings(raw: Any) -> list[Finding]:
     return [msgspec.convert(f, Finding) for f in _json(raw) or []]
 
 
-async def _merchant_view(rt: Runtime, product_id: str) -> MerchantProduct:
+async def _merchant_view(rt: Runtime, product_id: str, role: str = "merchant") -> MerchantProduct:
+    """A product in full, with the actions ``role`` (``merchant`` or ``operator``) may take now."""
     row = await _load(rt, product_id)
     skus = await rt.db.fetch("SELECT * FROM catalogue_sku WHERE product_id = {} ORDER BY position, id", product_id)
     history = await rt.db.fetch(
@@ -126,7 +128,7 @@ async def _merchant_view(rt: Runtime, product_id: str) -> MerchantProduct:
         price_max=Money(amount=row["price_max_minor"], currency=row["currency"]),
         in_stock=bool(row["in_stock"]),
         review_reasons=_findings(row["review_reasons"]),
-        allowed_events=states.allowed(row["status"]),
+        allowed_actions=states.LISTING.allowed_actions(row["status"], (role,)),
         created_at=row["created_at"],
         updated_at=row["updated_at"],
         submitted_at=row["submitted_at"],
@@ -151,10 +153,11 @@ _ROW_COLUMNS = (
 )
 
 
-def _product_row(r: dict[str, Any]) -> MerchantProductRow:
-    """One line of a back-office product list."""
+def _product_row(r: dict[str, Any], role: str) -> MerchantProductRow:
+    """One line of a back-office product list, with the actions ``role`` may take."""
     return MerchantProductRow(
         id=r["id"], name=r["name"], status=r["status"], visible=bool(r["visible"]), category_id=r["category_id"],
+        allowed_actions=states.LISTING.allowed_actions(r["status"], (role,)),
         price_min=Money(amount=r["price_min_minor"], currency=r["currency"]),
         price_max=Money(amount=r["price_max_minor"], currency=r["currency"]),
         in_stock=bool(r["in_stock"]), created_at=r["created_at"], updated_at=r["updated_at"],
@@ -178,7 +181,7 @@ async def list_for_merchant(
         *args, limit + 1,
     )
     page = rows[:limit]
-    items = [_product_row(r) for r in page]
+    items = [_product_row(r, "merchant") for r in page]
     nxt = cursors.encode("merchant_products", page[-1]["created_at"], page[-1]["id"]) if len(rows) > limit else None
     return items, nxt
 
@@ -243,7 +246,7 @@ async def _change_status(
     Returns the row as it is now (``status`` updated).
     """
     frm = row["status"]
-    to = str(states.transition(frm, event))
+    to = str(states.LISTING.transition(frm, event))
     now = rt.clock.now()
     sets = {"status": to, "visible": policy.is_visible(to, merchant_status), "updated_at": now}
     if to == "in_review":
@@ -352,8 +355,9 @@ async def create_product(rt: Runtime, merchant_id: str, data: ProductCreate, act
         await rt.db.execute(
             "INSERT INTO catalogue_product (id, merchant_id, category_id, category_path, name, description, status, "
             "visible, image_urls, attributes, currency, price_min_minor, price_max_minor, in_stock, review_reasons, "
-            "created_at, updated_at) VALUES ({}, {}, {}, {}, {}, {}, 'draft', {}, {}, {}, {}, 0, 0, {}, '[]', {}, {})",
-            product_id, merchant_id, data.category_id, path, data.name.strip(), data.description, False,
+            "created_at, updated_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, 0, 0, {}, '[]', {}, {})",
+            product_id, merchant_id, data.category_id, path, data.name.strip(), data.description,
+            states.LISTING.initial, False,
             _dump(data.image_urls), _dump(data.attributes), rt.settings.checkout.currency, False, now, now,
         )
         await _insert_skus(rt, product_id, merchant_id, data.skus, actor.user_id)
@@ -382,7 +386,7 @@ async def patch_product(
         policy.check_may_edit(merchant.status)
         row = await _load(rt, product_id, merchant_id=merchant_id, for_update=True)
         if row["status"] not in states.EDITABLE:
-            states.transition(row["status"], "edit")
+            states.LISTING.transition(row["status"], states.ListingEvent.edit)
         if row["status"] == "live" and changes:
             policy.check_may_submit(merchant.status)
         sets: dict[str, Any] = {}
@@ -418,7 +422,7 @@ async def submit(rt: Runtime, merchant_id: str, product_id: str, actor: Actor) -
         merchant = await _merchant_for(rt, merchant_id)
         policy.check_may_submit(merchant.status)
         row = await _load(rt, product_id, merchant_id=merchant_id, for_update=True)
-        states.transition(row["status"], "submit")
+        states.LISTING.transition(row["status"], states.ListingEvent.submit)
         await _review(rt, row, merchant, "submit", actor)
     return await _merchant_view(rt, product_id)
 
@@ -551,6 +555,19 @@ async def take_down(
                          actor_id=actor_id)
 
 
+async def reinstate_listing(
+    rt: Runtime, product_id: str, reason: str, *, plugin: str | None, actor_id: str | None
+) -> ListingSnapshot:
+    """Put a listing taken down back on sale (``delisted`` -> ``live``, no new review).
+
+    For the plugin that took it down, when the cause is gone (a complaint withdrawn or
+    reversed on appeal); visible again if its merchant sells. ``409 invalid_transition``
+    unless the listing is ``delisted``.
+    """
+    return await _decide(rt, product_id, states.ListingEvent.reinstate, _reasons([reason], plugin, "reinstate"),
+                         plugin=plugin, actor_id=actor_id)
+
+
 async def list_for_operator(
     rt: Runtime, *, status: str | None, limit: int, cursor: str | None
 ) -> tuple[list[MerchantProductRow], str | None]:
@@ -567,11 +584,11 @@ async def list_for_operator(
         *args, limit + 1,
     )
     page = rows[:limit]
-    items = [_product_row(r) for r in page]
+    items = [_product_row(r, "operator") for r in page]
     nxt = cursors.encode("operator_products", page[-1]["updated_at"], page[-1]["id"]) if len(rows) > limit else None
     return items, nxt
 
 
 async def operator_view(rt: Runtime, product_id: str) -> MerchantProduct:
     """Any product in full, for operators."""
-    return await _merchant_view(rt, product_id)
+    return await _merchant_view(rt, product_id, "operator")

@@ -7,6 +7,8 @@
                           └──reject──▶ rejected ◀─(review of a revision)     │
     rejected ──edit──▶ draft          rejected / delisted ──submit──▶ in_review
     live ──revise──▶ in_review        (a content edit of a live product is re-reviewed)
+    delisted ──reinstate──▶ live      (a plugin lifts its own take-down, e.g. an upheld IP
+                                       complaint that was reversed; never the merchant)
 
 ``submit`` and ``revise`` always pass through ``in_review``; the review hooks then decide
 at once (``approve`` / ``reject``) or leave the product queued for an operator.
@@ -16,7 +18,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from bazaar.sdk.errors import InvalidTransition
+from bazaar.sdk.states import StateMachine
 
 
 class ListingStatus(StrEnum):
@@ -35,6 +37,7 @@ class ListingEvent(StrEnum):
     edit = "edit"  # the merchant edits a rejected listing: back to draft
     delist = "delist"  # the merchant takes a live listing off sale
     take_down = "take_down"  # a plugin or operator takes a live listing off sale
+    reinstate = "reinstate"  # a plugin lifts its take-down: the listing is live again, unreviewed
 
 
 S, E = ListingStatus, ListingEvent
@@ -49,27 +52,28 @@ TRANSITIONS: dict[tuple[ListingStatus, ListingEvent], ListingStatus] = {
     (S.rejected, E.edit): S.draft,
     (S.live, E.delist): S.delisted,
     (S.live, E.take_down): S.delisted,
+    (S.delisted, E.reinstate): S.live,
 }
 
 #: statuses whose content the merchant may edit (a live one goes back through review)
 EDITABLE = frozenset({S.draft, S.rejected, S.delisted, S.live})
 
+LISTING = StateMachine(
+    "catalogue.listing",
+    ListingStatus,
+    ListingEvent,
+    TRANSITIONS,
+    actors={
+        E.submit: {"merchant"},
+        E.revise: {"merchant"},  # by editing the content of a live listing
+        E.approve: {"operator", "system"},  # an operator's review, or the review hooks at once
+        E.reject: {"operator", "system"},
+        E.edit: {"merchant"},
+        E.delist: {"merchant"},
+        E.take_down: {"operator", "system"},
+        E.reinstate: {"system"},
+    },
+    initial=S.draft,
+    noun="listing",
+)
 
-def allowed(current: str) -> list[str]:
-    """The events allowed from ``current``, sorted."""
-    return sorted(str(e) for (s, e) in TRANSITIONS if s == current)
-
-
-def transition(current: str, event: str) -> ListingStatus:
-    """The status after ``event``, or ``409 invalid_transition`` when the table does not allow it."""
-    try:
-        key = (ListingStatus(current), ListingEvent(event))
-    except ValueError:
-        raise InvalidTransition(f"unknown listing status or event: {current!r}, {event!r}") from None
-    target = TRANSITIONS.get(key)
-    if target is None:
-        raise InvalidTransition(
-            f"a {current} listing cannot {event}",
-            extra={"from": current, "event": event, "allowed": allowed(current)},
-        )
-    return target

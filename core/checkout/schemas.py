@@ -11,6 +11,7 @@ from msgspec import Meta
 from bazaar.core.orders.schemas import Totals
 from bazaar.sdk.fields import Code, Currency, Name, Note, Phone, PriceMinor
 from bazaar.sdk.money import Money
+from bazaar.sdk.states import Deadline
 from bazaar.sdk.types import PaymentMethod
 
 #: bounded so a huge number is refused at decoding; the real limit is ``checkout.max_quantity_per_line``
@@ -63,6 +64,8 @@ class CheckoutOrderOut(msgspec.Struct, frozen=True, kw_only=True):
     merchant_id: str
     state: str
     totals: Totals
+    #: what the customer may do with the order now (``cancel``, ``confirm_receipt``)
+    allowed_actions: list[str] = []
 
 
 class PaymentOut(msgspec.Struct, frozen=True, kw_only=True):
@@ -79,6 +82,10 @@ class CheckoutOut(msgspec.Struct, frozen=True, kw_only=True):
     id: str
     customer_id: str
     status: Literal["pending_payment", "paid", "placed", "cancelled"]
+    #: the customer fires no checkout event (it settles from its orders): always empty today
+    allowed_actions: list[str] = []
+    #: ``pay_by`` while ``pending_payment``
+    deadlines: list[Deadline] = []
     totals: Totals
     orders: list[CheckoutOrderOut]
     payment: PaymentOut

@@ -22,8 +22,10 @@ import asyncpg
 import msgspec
 
 from bazaar.core.auth.actor import Actor
+from bazaar.core.catalogue.states import ListingStatus
 from bazaar.core.checkout import acknowledgements, policy, promotions
 from bazaar.core.checkout.schemas import CheckoutCreate, CheckoutOrderOut, CheckoutOut, PaymentOut
+from bazaar.core.checkout.states import CHECKOUT, CheckoutStatus, settle_event
 from bazaar.core.inventory import service as inventory
 from bazaar.core.kernel.http import check_id
 from bazaar.core.kernel.ids import looks_like, new_id
@@ -31,6 +33,7 @@ from bazaar.core.kernel.runtime import Runtime
 from bazaar.core.merchants.states import SELLING
 from bazaar.core.orders import service as orders
 from bazaar.core.orders.schemas import Totals
+from bazaar.core.orders.states import ORDER, OrderEvent, OrderState
 from bazaar.core.users.service import cipher
 from bazaar.sdk.errors import (
     BazaarError,
@@ -41,6 +44,7 @@ from bazaar.sdk.errors import (
     ValidationFailed,
 )
 from bazaar.sdk.money import Money
+from bazaar.sdk.states import deadlines
 from bazaar.sdk.timers import Due
 from bazaar.sdk.types import (
     Acknowledgement,
@@ -148,7 +152,7 @@ async def check_lines(
             problem("sku_not_found", f"lines[{i}].sku_id", "no such SKU", sku_id)
         elif not (
             row["active"]
-            and row["product_status"] == "live"
+            and row["product_status"] == ListingStatus.live
             and row["visible"]
             and row["merchant_status"] in SELLING
             and row["currency"] == cfg.currency
@@ -329,8 +333,8 @@ async def _create(rt: Runtime, actor: Actor, data: CheckoutCreate, idempotency_k
             "INSERT INTO orders_order (id, checkout_id, merchant_id, customer_id, state, currency, subtotal_minor, "
             "shipping_minor, discount_minor, total_minor, refunded_minor, payment_method, payment_provider, "
             "aftersales_open, shipping_address, buyer_note, promotions, acknowledgements, created_at, updated_at) "
-            "VALUES ({}, {}, {}, {}, 'pending_payment', {}, {}, {}, {}, {}, 0, {}, {}, {}, {}, {}, {}, {}, {}, {})",
-            order_id, checkout_id, merchant_id, customer_id, cur, subtotal, shipping, discount, total,
+            "VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, 0, {}, {}, {}, {}, {}, {}, {}, {}, {})",
+            order_id, checkout_id, merchant_id, customer_id, ORDER.initial, cur, subtotal, shipping, discount, total,
             method.id, provider_id, False, sealed, data.buyer_note, recorded,
             acknowledgements.for_order(asked, {ln.sku_id for ln in mlines}, now), now, now,
         )
@@ -350,8 +354,8 @@ async def _create(rt: Runtime, actor: Actor, data: CheckoutCreate, idempotency_k
     await rt.db.execute(
         "INSERT INTO checkout_checkout (id, customer_id, status, currency, subtotal_minor, shipping_minor, "
         "discount_minor, total_minor, payment_method, payment_provider, buyer_note, shipping_address, "
-        "idempotency_key, created_at) VALUES ({}, {}, 'pending_payment', {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})",
-        checkout_id, customer_id, cur, *sums, method.id, provider_id, data.buyer_note, sealed, idempotency_key, now,
+        "idempotency_key, created_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})",
+        checkout_id, customer_id, CHECKOUT.initial, cur, *sums, method.id, provider_id, data.buyer_note, sealed, idempotency_key, now,
     )
     await rt.events.emit("checkout.created", {"checkout_id": checkout_id, "customer_id": customer_id,
                                               "orders": [o for o, _, _ in order_rows]}, subject=checkout_id)
@@ -368,7 +372,7 @@ async def _create(rt: Runtime, actor: Actor, data: CheckoutCreate, idempotency_k
     )
     owner = rt.plugins.provider_owner.get(("payment", provider_id))
     if start.status in ("paid", "on_delivery"):
-        event = "pay" if start.status == "paid" else "place_cod"
+        event = OrderEvent.pay if start.status == "paid" else OrderEvent.place_cod
         for order_id, _, _ in order_rows:
             await orders.transition(rt, order_id, event, actor_kind="plugin", plugin=owner, reason="payment started")
     else:
@@ -438,22 +442,25 @@ async def checkout_snapshot(rt: Runtime, checkout_id: str) -> CheckoutSnapshot:
 
 async def settle(rt: Runtime, checkout_id: str, *, ctx: HookContext, reason: str) -> None:
     """After an order of a pending checkout moved: once none is pending, the checkout is paid,
-    placed or cancelled; a cancelled one has its payment voided at the provider."""
+    placed or cancelled (the ``checkout.checkout`` machine, :func:`states.settle_event`);
+    a cancelled one has its payment voided at the provider."""
     row = await _load(rt, checkout_id)
-    if row["status"] != "pending_payment":
+    if row["status"] != CheckoutStatus.pending_payment:
         return
     rows = await rt.db.fetch("SELECT state, paid_at FROM orders_order WHERE checkout_id = {}", checkout_id)
-    if any(r["state"] == "pending_payment" for r in rows):
+    expires_at = row["expires_at"]
+    event = settle_event(
+        ((r["state"], r["paid_at"] is not None) for r in rows),
+        past_deadline=expires_at is not None and _aware(expires_at) <= rt.clock.now(),
+    )
+    if event is None:
         return
-    if all(r["state"] == "cancelled" for r in rows):
-        status = "cancelled"
-    else:
-        status = "paid" if any(r["paid_at"] is not None for r in rows) else "placed"
+    status = str(CHECKOUT.transition(row["status"], event))
     await rt.db.execute("UPDATE checkout_checkout SET status = {} WHERE id = {}", status, checkout_id)
     timer = await rt.timers.get(EXPIRE_TIMER, checkout_id)
     if timer is not None and _aware(timer["due_at"]) > rt.clock.now():
         await rt.timers.cancel(EXPIRE_TIMER, checkout_id)
-    if status == "cancelled" and row["payment_provider"] and row["payment_id"]:
+    if status == CheckoutStatus.cancelled and row["payment_provider"] and row["payment_id"]:
         provider = rt.plugins.provider("payment", row["payment_provider"])
         await provider.cancel_payment(ctx, await checkout_snapshot(rt, checkout_id), reason)
     await rt.events.emit(f"checkout.{status}", {"checkout_id": checkout_id, "customer_id": row["customer_id"]},
@@ -470,10 +477,12 @@ def _aware(value: Any) -> datetime:
 async def expire(rt: Runtime, due: Due) -> None:
     """Timer ``core.checkout_expire``: orders still unpaid are cancelled (event ``expire``), stock released."""
     rows = await rt.db.fetch(
-        "SELECT id FROM orders_order WHERE checkout_id = {} AND state = 'pending_payment' ORDER BY id", due.subject
+        "SELECT id FROM orders_order WHERE checkout_id = {} AND state = {} ORDER BY id",
+        due.subject,
+        OrderState.pending_payment,
     )
     for r in rows:
-        await orders.transition(rt, r["id"], "expire", actor_kind="system", reason="payment not received in time")
+        await orders.transition(rt, r["id"], OrderEvent.expire, actor_kind="system", reason="payment not received in time")
 
 
 async def _load(rt: Runtime, checkout_id: str) -> dict[str, Any]:
@@ -483,7 +492,12 @@ async def _load(rt: Runtime, checkout_id: str) -> dict[str, Any]:
     return row
 
 
+#: who reads a checkout: its customer
+CUSTOMER = ("customer",)
+
+
 async def read(rt: Runtime, checkout_id: str) -> CheckoutOut:
+    """A checkout as its customer sees it; ``deadlines`` holds ``pay_by`` while it is unpaid."""
     row = await _load(rt, checkout_id)
     rows = await rt.db.fetch("SELECT * FROM orders_order WHERE checkout_id = {} ORDER BY merchant_id, id", checkout_id)
     cur = row["currency"]
@@ -495,11 +509,15 @@ async def read(rt: Runtime, checkout_id: str) -> CheckoutOut:
         id=row["id"],
         customer_id=row["customer_id"],
         status=row["status"],
+        allowed_actions=CHECKOUT.allowed_actions(row["status"], CUSTOMER),
+        deadlines=deadlines(pay_by=_aware(row["expires_at"]) if row["expires_at"] is not None else None)
+        if row["status"] == CheckoutStatus.pending_payment else [],
         totals=Totals(subtotal=money(row["subtotal_minor"]), shipping=money(row["shipping_minor"]),
                       discount=money(row["discount_minor"]), total=money(row["total_minor"])),
         orders=[
             CheckoutOrderOut(
                 id=r["id"], merchant_id=r["merchant_id"], state=r["state"],
+                allowed_actions=ORDER.allowed_actions(r["state"], CUSTOMER),
                 totals=Totals(subtotal=money(r["subtotal_minor"]), shipping=money(r["shipping_minor"]),
                               discount=money(r["discount_minor"]), total=money(r["total_minor"])),
             )

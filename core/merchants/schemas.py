@@ -28,10 +28,14 @@ class MerchantStatusChange(msgspec.Struct, frozen=True, kw_only=True, forbid_unk
 
 
 class MerchantOut(msgspec.Struct, frozen=True, kw_only=True):
+    """A merchant as the reader may see it; ``allowed_actions`` are the status events the
+    reader may fire (operators: ``POST /admin/merchants/{id}/status`` names the status they lead to)."""
+
     id: str
     name: str
     description: str
     status: str
+    allowed_actions: list[str]
     created_at: datetime
     badges: list[str] = []
     owner_id: str | None = None

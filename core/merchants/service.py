@@ -48,6 +48,11 @@ async def load(rt: Runtime, merchant_id: str, *, for_update: bool = False) -> di
     return row
 
 
+def _roles(merchant_id: str, reader: Actor) -> tuple[str, ...]:
+    """The reader's roles towards this merchant: its staff are ``merchant``, operators ``operator``."""
+    return (*(("merchant",) if merchant_id in reader.merchants else ()), *(("operator",) if reader.is_operator else ()))
+
+
 def _out(rt: Runtime, row: dict[str, Any], reader: Actor) -> MerchantOut:
     staff = reader.is_operator or row["id"] in reader.merchants
     phone = cipher(rt).decrypt(row["contact_phone"]) if staff else None
@@ -58,6 +63,7 @@ def _out(rt: Runtime, row: dict[str, Any], reader: Actor) -> MerchantOut:
         name=row["name"],
         description=row["description"],
         status=row["status"],
+        allowed_actions=states.MERCHANT.allowed_actions(row["status"], _roles(row["id"], reader)),
         created_at=row["created_at"],
         owner_id=row["owner_id"] if staff else None,
         contact_phone=phone,
@@ -71,10 +77,11 @@ async def apply(rt: Runtime, actor: Actor, data: MerchantApply) -> MerchantOut:
     async with rt.unit_of_work():
         await rt.db.execute(
             "INSERT INTO core_merchant (id, name, description, status, owner_id, contact_phone, created_at, "
-            "updated_at) VALUES ({}, {}, {}, 'pending', {}, {}, {}, {})",
+            "updated_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {})",
             merchant_id,
             data.name.strip(),
             data.description,
+            states.MERCHANT.initial,
             actor.user_id,
             cipher(rt).encrypt(data.contact_phone),
             now,
@@ -129,7 +136,7 @@ async def get(rt: Runtime, merchant_id: str, reader: Actor) -> MerchantOut:
 async def patch(rt: Runtime, merchant_id: str, data: MerchantPatch, actor: Actor) -> MerchantOut:
     async with rt.unit_of_work():
         row = await load(rt, merchant_id, for_update=True)
-        if row["status"] == "closed":
+        if row["status"] == states.MerchantStatus.closed:
             raise Conflict("a closed merchant cannot be changed", code="merchant_closed")
         changes: dict[str, Any] = {}
         if isinstance(data.name, str):
@@ -161,16 +168,19 @@ async def transition(
     actor_id: str | None = None,
     plugin: str | None = None,
 ) -> MerchantSnapshot:
-    """Move a merchant to ``to``: the transition table, then plugin objections, then the change.
+    """Move a merchant to status ``to``: the transition table, then plugin objections, then the change.
 
+    ``to`` names the status wanted; the table's event that leads there is applied
+    (``409 invalid_transition`` naming the ``allowed`` statuses when none does).
     Activation of a ``pending`` merchant by hand (no ``plugin``) is refused when a plugin
     claims that decision. Emits ``merchant.<status>``; products follow the new status.
     """
     async with rt.unit_of_work():
         row = await load(rt, merchant_id, for_update=True)
         current = snapshot(row)
-        target = states.transition(row["status"], to)
-        if current.status == "pending" and target == "active" and plugin is None:
+        event = states.MERCHANT.event_for(row["status"], to)
+        target = states.MERCHANT.transition(row["status"], event)
+        if event == states.MerchantEvent.activate and plugin is None:
             owner = decider(rt, current)
             if owner is not None:
                 raise Conflict(
@@ -249,7 +259,7 @@ async def invite(rt: Runtime, merchant_id: str, data: InvitationCreate, actor: A
     email = normalise_email(data.email)
     async with rt.unit_of_work():
         row = await load(rt, merchant_id)
-        if row["status"] == "closed":
+        if row["status"] == states.MerchantStatus.closed:
             raise Conflict("a closed merchant cannot invite staff", code="merchant_closed")
         await rt.db.execute(
             "INSERT INTO core_merchant_invitation (id, merchant_id, email, role, token_hash, invited_by, created_at, "

@@ -1,10 +1,22 @@
-"""The merchant status machine: one explicit table of allowed transitions."""
+"""The merchant status machine: one explicit table of ``(status, event) -> status``.
+
+::
+
+    pending        --activate--> active
+    active         --restrict--> restricted   --suspend--> suspended
+    restricted     --restore---> active       --suspend--> suspended
+    suspended      --restore---> active       --restrict-> restricted
+    any but closed --close-----> closed
+
+Operators change a status by hand (naming the status they want: the route maps it to
+the event); plugins (qualification) through the core's facade.
+"""
 
 from __future__ import annotations
 
 from enum import StrEnum
 
-from bazaar.sdk.errors import InvalidTransition
+from bazaar.sdk.states import StateMachine
 
 
 class MerchantStatus(StrEnum):
@@ -15,14 +27,28 @@ class MerchantStatus(StrEnum):
     closed = "closed"
 
 
-S = MerchantStatus
+class MerchantEvent(StrEnum):
+    activate = "activate"  # a pending application is accepted
+    restrict = "restrict"  # no new listings (a sanction, a lapsed verification)
+    suspend = "suspend"  # nothing visible or sellable
+    restore = "restore"  # back to active after a restriction or suspension
+    close = "close"  # the store ends (termination, or the owner leaves)
 
-TRANSITIONS: dict[MerchantStatus, frozenset[MerchantStatus]] = {
-    S.pending: frozenset({S.active, S.closed}),
-    S.active: frozenset({S.restricted, S.suspended, S.closed}),
-    S.restricted: frozenset({S.active, S.suspended, S.closed}),
-    S.suspended: frozenset({S.active, S.restricted, S.closed}),
-    S.closed: frozenset(),
+
+S, E = MerchantStatus, MerchantEvent
+
+TRANSITIONS: dict[tuple[MerchantStatus, MerchantEvent], MerchantStatus] = {
+    (S.pending, E.activate): S.active,
+    (S.pending, E.close): S.closed,
+    (S.active, E.restrict): S.restricted,
+    (S.active, E.suspend): S.suspended,
+    (S.active, E.close): S.closed,
+    (S.restricted, E.restore): S.active,
+    (S.restricted, E.suspend): S.suspended,
+    (S.restricted, E.close): S.closed,
+    (S.suspended, E.restore): S.active,
+    (S.suspended, E.restrict): S.restricted,
+    (S.suspended, E.close): S.closed,
 }
 
 #: statuses whose live products storefronts show and sell
@@ -30,16 +56,13 @@ SELLING = frozenset({S.active, S.restricted})
 #: statuses that may list new products
 LISTING = frozenset({S.active})
 
-
-def transition(current: str, to: str) -> MerchantStatus:
-    """The new status, or ``409 invalid_transition`` when the table does not allow it."""
-    try:
-        frm, target = MerchantStatus(current), MerchantStatus(to)
-    except ValueError:
-        raise InvalidTransition(f"unknown merchant status {to!r}") from None
-    if target not in TRANSITIONS[frm]:
-        raise InvalidTransition(
-            f"a {frm} merchant cannot become {target}",
-            extra={"from": str(frm), "to": str(target), "allowed": sorted(TRANSITIONS[frm])},
-        )
-    return target
+MERCHANT = StateMachine(
+    "merchants.merchant",
+    MerchantStatus,
+    MerchantEvent,
+    TRANSITIONS,
+    actors={event: {"operator", "system"} for event in MerchantEvent},
+    final={S.closed},
+    initial=S.pending,
+    noun="merchant",
+)

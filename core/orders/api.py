@@ -32,7 +32,7 @@ class OrdersController(Controller):
     async def list_orders(self, rt: RuntimeDep, actor: ActorDep, order_state: str | None = State, limit: Limit = 20,
                           cursor: Cursor = None) -> Page[OrderSummary]:
         """Your orders, newest first (filter by ``state``; keyset ``cursor``)."""
-        items, nxt = await service.list_orders(rt, customer_id=actor.user_id, state=order_state, limit=limit, cursor=cursor)
+        items, nxt = await service.list_orders(rt, "customer", customer_id=actor.user_id, state=order_state, limit=limit, cursor=cursor)
         return Page(items=items, next_cursor=nxt)
 
     @get("/{order_id:str}", operation_id="orders_get", opt={"auth": "user"}, responses=problems(NotFound, ValidationFailed))
@@ -64,7 +64,7 @@ class MerchantOrdersController(Controller):
                           limit: Limit = 20, cursor: Cursor = None) -> Page[OrderSummary]:
         """This merchant's orders, newest first; filters ``state`` and ``created_from`` / ``created_to`` (exclusive)."""
         items, nxt = await service.list_orders(
-            rt, merchant_id=check_id(merchant_id, "mch", "merchant_id"), state=order_state, created_from=created_from,
+            rt, "merchant", merchant_id=check_id(merchant_id, "mch", "merchant_id"), state=order_state, created_from=created_from,
             created_to=created_to, limit=limit, cursor=cursor,
         )
         return Page(items=items, next_cursor=nxt)
@@ -100,6 +100,7 @@ class AdminOrdersController(Controller):
         """Every order, newest first; filters ``state``, ``merchant_id``, ``customer_id``, creation range."""
         items, nxt = await service.list_orders(
             rt,
+            "operator",
             merchant_id=check_id(merchant_id, "mch", "merchant_id") if merchant_id is not None else None,
             customer_id=check_id(customer_id, "usr", "customer_id") if customer_id is not None else None,
             state=order_state, created_from=created_from, created_to=created_to, limit=limit, cursor=cursor,

@@ -10,6 +10,7 @@ from msgspec import Meta
 
 from bazaar.sdk.fields import Reason
 from bazaar.sdk.money import Money
+from bazaar.sdk.states import Deadline
 from bazaar.sdk.types import AcknowledgementRecord
 
 Carrier = Annotated[str, Meta(min_length=1, max_length=60, pattern=r"^[A-Za-z0-9][A-Za-z0-9._ -]*$")]
@@ -83,6 +84,7 @@ class OrderSummary(msgspec.Struct, frozen=True, kw_only=True):
     merchant_id: str
     customer_id: str
     state: str
+    allowed_actions: list[str]
     total: Money
     item_count: int
     aftersales_open: bool
@@ -98,7 +100,8 @@ class OrderOut(msgspec.Struct, frozen=True, kw_only=True):
     merchant_id: str
     customer_id: str
     state: str
-    allowed_events: list[str]
+    allowed_actions: list[str]
+    deadlines: list[Deadline]
     totals: Totals
     payment_method: str
     payment_provider: str | None

@@ -41,6 +41,7 @@ from bazaar.core.privacy.masking import mask_name, mask_phone, mask_text
 from bazaar.core.users.service import cipher
 from bazaar.sdk.errors import BazaarError, FieldProblem, NotFound, ProviderError, ValidationFailed
 from bazaar.sdk.money import Money
+from bazaar.sdk.states import Deadline, deadlines
 from bazaar.sdk.types import AcknowledgementRecord, OrderPromotion, OrderSnapshot, RefundRequest
 
 log = logging.getLogger("bazaar.orders")
@@ -152,7 +153,7 @@ async def _apply(
     async with rt.unit_of_work():
         row = await _load(rt, order_id, for_update=True)
         before = snapshot(row)
-        target = states.transition(row["state"], event)
+        target = states.ORDER.transition(row["state"], event)
         ctx = rt.context(actor_id=actor_id)
         await rt.plugins.objections(
             "bazaar_order_transition_objections", ctx=ctx, order=before, event=str(event), to_state=str(target)
@@ -363,8 +364,23 @@ def address_for(rt: Runtime, stored: str | None, state: str, audience: Audience,
     return msgspec.convert(data, Address)
 
 
+async def _deadlines(rt: Runtime, row: dict[str, Any]) -> list[Deadline]:
+    """What falls due in the order's state: the payment deadline of its checkout while unpaid.
+
+    (The receipt deadline after shipment belongs to the payment plugin: see its order view.)
+    """
+    if row["state"] != states.OrderState.pending_payment:
+        return []
+    checkout = await rt.db.fetchrow("SELECT expires_at FROM checkout_checkout WHERE id = {}", row["checkout_id"])
+    return deadlines(pay_by=checkout["expires_at"] if checkout else None)
+
+
 async def read(rt: Runtime, order_id: str, audience: Audience, reader: Actor) -> OrderOut:
-    """An order in full as ``audience`` sees it (ownership is checked by the caller)."""
+    """An order in full as ``audience`` sees it (ownership is checked by the caller).
+
+    ``allowed_actions`` are the events the audience's role may fire now (a customer is
+    offered ``cancel``, the merchant ``ship``).
+    """
     row = await _load(rt, order_id)
     lines = await rt.db.fetch("SELECT * FROM orders_line WHERE order_id = {} ORDER BY id", order_id)
     history = await rt.db.fetch("SELECT * FROM orders_transition WHERE order_id = {} ORDER BY at, id", order_id)
@@ -375,7 +391,8 @@ async def read(rt: Runtime, order_id: str, audience: Audience, reader: Actor) ->
         merchant_id=row["merchant_id"],
         customer_id=row["customer_id"],
         state=row["state"],
-        allowed_events=states.allowed_events(row["state"]),
+        allowed_actions=states.ORDER.allowed_actions(row["state"], (audience,)),
+        deadlines=await _deadlines(rt, row),
         totals=Totals(
             subtotal=_money(row, "subtotal_minor"),
             shipping=_money(row, "shipping_minor"),
@@ -453,6 +470,7 @@ def check_state(state: str | None) -> str | None:
 
 async def list_orders(
     rt: Runtime,
+    audience: Audience,
     *,
     limit: int,
     cursor: str | None,
@@ -462,7 +480,10 @@ async def list_orders(
     created_from: datetime | None = None,
     created_to: datetime | None = None,
 ) -> tuple[list[OrderSummary], str | None]:
-    """Orders newest first, keyset-paginated on the (time-ordered) id; ``created_to`` is exclusive."""
+    """Orders newest first, keyset-paginated on the (time-ordered) id; ``created_to`` is exclusive.
+
+    Each carries the ``allowed_actions`` of ``audience`` (the role of the route listing them).
+    """
     where: list[str] = []
     args: list[Any] = []
     for column, value in (("customer_id", customer_id), ("merchant_id", merchant_id), ("state", check_state(state))):
@@ -492,6 +513,7 @@ async def list_orders(
             merchant_id=r["merchant_id"],
             customer_id=r["customer_id"],
             state=r["state"],
+            allowed_actions=states.ORDER.allowed_actions(r["state"], (audience,)),
             total=_money(r, "total_minor"),
             item_count=int(r["item_count"]),
             aftersales_open=bool(r["aftersales_open"]),

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from bazaar.sdk.errors import InvalidTransition
+from bazaar.sdk.states import StateMachine
 
 
 class OrderState(StrEnum):
@@ -73,21 +73,22 @@ PAID = frozenset({S.paid})
 #: states that end an order
 FINAL = frozenset({S.completed, S.cancelled})
 
+ORDER = StateMachine(
+    "orders.order",
+    OrderState,
+    OrderEvent,
+    TRANSITIONS,
+    actors={
+        E.pay: {"system"},  # the payment plugin, on the provider's confirmation
+        E.place_cod: {"system"},
+        E.ship: {"merchant", "system"},  # merchant staff, or a logistics plugin
+        E.deliver: {"system"},  # a logistics plugin, on the carrier's scan
+        E.confirm_receipt: {"customer"},
+        E.auto_confirm: {"system"},  # the receipt window ended
+        E.cancel: {"customer", "system"},  # before shipment; plugins cancel late or refused orders
+        E.expire: {"system"},  # unpaid timeout
+    },
+    final=FINAL,
+    initial=S.pending_payment,
+)
 
-def allowed_events(state: str) -> list[str]:
-    """The events the table accepts in ``state``, sorted."""
-    return sorted(str(e) for (s, e) in TRANSITIONS if s == state)
-
-
-def transition(state: str, event: str) -> OrderState:
-    """The state after ``event``, or ``409 invalid_transition`` naming ``from`` and ``event``."""
-    try:
-        target = TRANSITIONS.get((OrderState(state), OrderEvent(event)))
-    except ValueError:
-        target = None
-    if target is None:
-        raise InvalidTransition(
-            f"an order in state {state!r} does not accept {event!r}",
-            extra={"from": state, "event": event, "allowed": allowed_events(state)},
-        )
-    return target

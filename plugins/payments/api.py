@@ -33,6 +33,7 @@ from bazaar.plugins.payments.schemas import (
     SettlementAccountIn,
     SettlementAccountOut,
 )
+from bazaar.plugins.payments.states import PAYABLE
 from bazaar.sdk.api import ActorDep, Cursor, Limit, Page, RuntimeDep, idempotency_key, problems
 from bazaar.sdk.errors import (
     Conflict,
@@ -87,7 +88,7 @@ class PaymentsController(Controller):
         row = await rt.db.fetchrow("SELECT * FROM payments_payment WHERE id = {}", _id(payment_id, "payment_id"))
         if row is None:
             raise NotFound("no such payment", code="payments.unknown_payment")
-        if row["state"] not in ("created", "pending", "failed"):
+        if row["state"] not in PAYABLE:
             raise Conflict(f"the payment is {row['state']}", code="payments.not_payable")
         if not row["provider_pay_url"]:
             raise Conflict("the payment is being set up at the provider; retry shortly", code="payments.not_ready")
@@ -192,7 +193,7 @@ class AdminPaymentsController(Controller):
         """Resolve a payment under review: refund what was received, or dismiss once settled."""
         row = await service.resolve(rt, service.active_plugin(rt), _id(payment_id, "payment_id"), data.action,
                                     data.note, actor.user_id)
-        return await views.payment_out(rt, row)
+        return await views.payment_out(rt, row, views.OPERATOR)
 
     @post("/reconciliations", operation_id="payments_admin_reconcile", status_code=201, opt={"auth": "operator"})
     async def reconcile(self, rt: RuntimeDep, data: JSONBody[ReconciliationIn]) -> ReconciliationOut:

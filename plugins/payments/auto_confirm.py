@@ -18,6 +18,7 @@ from datetime import timedelta
 from typing import Any
 
 from bazaar.plugins.payments import orders_port, policy, service
+from bazaar.plugins.payments.states import CONFIRMING
 from bazaar.sdk.errors import Conflict, NotFound, PermissionDenied
 from bazaar.sdk.timers import Due
 
@@ -33,7 +34,7 @@ async def _order(rt: Any, order_id: str) -> dict[str, Any] | None:
 
 async def on_shipped(rt: Any, pid: str, order_id: str, data: dict[str, Any]) -> None:
     op = await _order(rt, order_id)
-    if op is None or op["state"] not in ("held", "captured") or op["confirm_due_at"] is not None:
+    if op is None or op["state"] not in CONFIRMING or op["confirm_due_at"] is not None:
         return
     method = data.get("shipping_method") or "express"
     days = service.rules(rt, pid).get(f"auto_confirm.{method}_days", service.rules(rt, pid)["auto_confirm.express_days"])
@@ -57,7 +58,7 @@ def fire_timer(pid: str) -> Any:
     async def fire(rt: Any, due: Due) -> None:
         """Timer: the receipt window ended; confirm on the customer's behalf, then release."""
         op = await _order(rt, due.subject)
-        if op is None or op["state"] not in ("held", "captured") or op["paused_remaining_seconds"] is not None:
+        if op is None or op["state"] not in CONFIRMING or op["paused_remaining_seconds"] is not None:
             return
         await orders_port.auto_confirm(rt, due.subject, pid)
         await service.request_release(rt, pid, due.subject, "auto-confirmed", from_timer=True)
@@ -75,7 +76,7 @@ async def extend(rt: Any, pid: str, order_id: str, customer_id: str | None) -> d
             raise PermissionDenied("not your order", code="payments.not_your_order")
         r = service.rules(rt, pid)
         why = policy.may_extend(
-            now=rt.clock.now(), due_at=op["confirm_due_at"] if op["state"] in ("held", "captured") else None, used=op["extensions"],
+            now=rt.clock.now(), due_at=op["confirm_due_at"] if op["state"] in CONFIRMING else None, used=op["extensions"],
             max_times=r["extend.max_times"], when_remaining_days_le=r["extend.when_remaining_days_le"],
             paused=op["paused_remaining_seconds"] is not None,
         )
@@ -99,7 +100,7 @@ async def case_opened(rt: Any, pid: str, order_id: str) -> None:
         return
     now = rt.clock.now()
     remaining = op["paused_remaining_seconds"]
-    if remaining is None and op["confirm_due_at"] is not None and op["state"] in ("held", "captured"):
+    if remaining is None and op["confirm_due_at"] is not None and op["state"] in CONFIRMING:
         remaining = max(0, int((op["confirm_due_at"] - now).total_seconds()))
         await rt.timers.cancel(kind(pid), order_id)
     await rt.db.execute(
@@ -121,7 +122,7 @@ async def case_closed(rt: Any, pid: str, order_id: str) -> None:
                             now, order_id)
         return
     due = op["confirm_due_at"]
-    if op["paused_remaining_seconds"] is not None and op["state"] in ("held", "captured"):
+    if op["paused_remaining_seconds"] is not None and op["state"] in CONFIRMING:
         due = now + timedelta(seconds=op["paused_remaining_seconds"])
         await rt.timers.schedule(kind(pid), order_id, due, {})
     await rt.db.execute(

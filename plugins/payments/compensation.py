@@ -20,6 +20,7 @@ from typing import Any
 from bazaar.plugins.payments import ledger, policy
 from bazaar.plugins.payments.ledger import PLATFORM, Line
 from bazaar.plugins.payments.providers.base import decode_detail
+from bazaar.plugins.payments.states import PAID
 from bazaar.sdk.errors import Conflict, FieldProblem, NotFound, ValidationFailed
 from bazaar.sdk.types import CompensationRequest, RefundResult
 
@@ -49,7 +50,7 @@ async def request(rt: Any, pid: str, req: CompensationRequest) -> RefundResult:
             problems.append(FieldProblem(field="payer", reason="merchant or platform", value=req.payer))
         if problems:
             raise ValidationFailed("invalid compensation", code="payments.invalid_compensation", errors=problems)
-        if op["state"] not in ("held", "releasing", "released", "captured"):
+        if op["state"] not in PAID:
             raise Conflict(f"the order is not paid (payment {op['state']})", code="payments.not_paid")
         row = await service._instruct(
             rt, pid, "compensate", currency=req.amount.currency, amount=req.amount.amount,

@@ -7,10 +7,20 @@ error makes the timer retry with backoff.
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
 
 from bazaar.plugins.payments.providers import adapter
 from bazaar.plugins.payments.providers.base import CreatePayment, Split, decode_detail
+from bazaar.plugins.payments.states import (
+    INSTRUCTION,
+    PAYMENT,
+    InstructionEvent,
+    InstructionStatus,
+    PaymentEvent,
+    PaymentState,
+)
+from bazaar.sdk.states import StateMachine
 from bazaar.sdk.timers import Due, outside_transaction
 
 
@@ -18,7 +28,7 @@ async def send(rt: Any, pid: str, instruction_id: str) -> None:
     from bazaar.plugins.payments import service
 
     ins = await rt.db.fetchrow("SELECT * FROM payments_instruction WHERE id = {}", instruction_id)
-    if ins is None or ins["status"] != "queued":
+    if ins is None or ins["status"] != InstructionStatus.queued:
         return
     adp = adapter(rt, pid)
     detail = decode_detail(ins["detail"])
@@ -43,23 +53,27 @@ async def send(rt: Any, pid: str, instruction_id: str) -> None:
         ))
         provider_ref = ack.provider_ref
         async with rt.db.transaction():
+            # conditional writes: the provider's notice may have moved the rows meanwhile
             await rt.db.execute(
                 "UPDATE payments_payment SET provider_ref = COALESCE(provider_ref, {}), provider_pay_url = {}, "
-                "state = CASE WHEN state = 'created' THEN 'pending' ELSE state END WHERE id = {}",
-                ack.provider_ref, ack.pay_url, payment["id"],
+                "state = CASE WHEN state = {} THEN {} ELSE state END WHERE id = {}",
+                ack.provider_ref, ack.pay_url, *_move(PAYMENT, PaymentState.created, PaymentEvent.acknowledge),
+                payment["id"],
             )
             await rt.db.execute(
-                "UPDATE payments_instruction SET status = 'succeeded', provider_ref = {}, sent_at = {}, "
-                "finished_at = {} WHERE id = {} AND status = 'queued'",
-                ack.provider_ref, rt.clock.now(), rt.clock.now(), instruction_id,
+                "UPDATE payments_instruction SET status = {}, provider_ref = {}, sent_at = {}, "
+                "finished_at = {} WHERE id = {} AND status = {}",
+                INSTRUCTION.transition(InstructionStatus.queued, InstructionEvent.succeed), ack.provider_ref,
+                rt.clock.now(), rt.clock.now(), instruction_id, InstructionStatus.queued,
             )
         return
     if kind == "close":
         if not payment.get("provider_ref"):
             async with rt.db.transaction():
                 await rt.db.execute(
-                    "UPDATE payments_instruction SET status = 'succeeded', finished_at = {} WHERE id = {}",
-                    rt.clock.now(), instruction_id,
+                    "UPDATE payments_instruction SET status = {}, finished_at = {} WHERE id = {} AND status = {}",
+                    INSTRUCTION.transition(InstructionStatus.queued, InstructionEvent.succeed), rt.clock.now(),
+                    instruction_id, InstructionStatus.queued,
                 )
             return
         provider_ref = (await adp.close_payment(ins["id"], payment["provider_ref"])).provider_ref
@@ -84,10 +98,16 @@ async def send(rt: Any, pid: str, instruction_id: str) -> None:
         )).provider_ref
     async with rt.db.transaction():
         await rt.db.execute(
-            "UPDATE payments_instruction SET status = CASE WHEN status = 'queued' THEN 'sent' ELSE status END, "
+            "UPDATE payments_instruction SET status = CASE WHEN status = {} THEN {} ELSE status END, "
             "provider_ref = {}, sent_at = {} WHERE id = {}",
-            provider_ref, rt.clock.now(), instruction_id,
+            *_move(INSTRUCTION, InstructionStatus.queued, InstructionEvent.send), provider_ref, rt.clock.now(),
+            instruction_id,
         )
+
+
+def _move(machine: StateMachine[Any, Any], state: StrEnum, event: StrEnum) -> tuple[StrEnum, StrEnum]:
+    """``(from, to)`` of one table entry, for a conditional ``CASE WHEN state = from THEN to`` write."""
+    return state, machine.transition(state, event)
 
 
 def dispatch_timer(pid: str) -> Any:

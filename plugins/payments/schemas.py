@@ -8,6 +8,8 @@ from typing import Annotated, Any, Literal
 import msgspec
 from msgspec import Meta
 
+from bazaar.sdk.states import Deadline
+
 Tz = Annotated[datetime, Meta(tz=True)]
 Amount = Annotated[int, Meta(ge=1, le=10**12)]
 
@@ -50,10 +52,15 @@ class Money(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class OrderPaymentOut(msgspec.Struct, frozen=True, kw_only=True):
+    """An order's money (``payments.order_money``): what was paid, held, released, refunded."""
+
     order_id: str
     payment_id: str
     merchant_id: str
     state: str
+    allowed_actions: list[str]
+    #: ``auto_confirm`` while the receipt clock runs (not paused by an after-sales case)
+    deadlines: list[Deadline]
     amount: Money
     paid: int
     held: int
@@ -67,11 +74,16 @@ class OrderPaymentOut(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class PaymentOut(msgspec.Struct, frozen=True, kw_only=True):
+    """One payment of a checkout (``payments.payment``) and the money of each of its orders."""
+
     id: str
     checkout_id: str
     plugin: str
     provider: str
     state: str
+    allowed_actions: list[str]
+    #: ``pay_by`` while the payer may still pay
+    deadlines: list[Deadline]
     amount: Money
     pay_url: str
     review_reason: str | None = None
@@ -113,6 +125,7 @@ class InstructionOut(msgspec.Struct, frozen=True, kw_only=True):
     id: str
     kind: str
     status: str
+    allowed_actions: list[str]
     amount: Money
     order_id: str | None = None
     merchant_id: str | None = None

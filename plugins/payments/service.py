@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
-from typing import Any
+from typing import Any, Literal
 
 import msgspec
 
@@ -19,6 +19,21 @@ from bazaar.plugins.payments import ledger, orders_port, policy
 from bazaar.plugins.payments.ledger import PLATFORM, Line
 from bazaar.plugins.payments.providers import adapter
 from bazaar.plugins.payments.providers.base import BadNotification, Notice, decode_detail
+from bazaar.plugins.payments.states import (
+    IN_FLIGHT,
+    INSTRUCTION,
+    ORDER_MONEY,
+    PAID,
+    PAYMENT,
+    RECEIVED,
+    InstructionEvent,
+    InstructionStatus,
+    OrderMoneyEvent,
+    OrderMoneyState,
+    PaymentEvent,
+    PaymentState,
+)
+from bazaar.plugins.payments.transitions import move
 from bazaar.sdk.api import new_id
 from bazaar.sdk.errors import Conflict, FieldProblem, NotFound, Unauthorized, ValidationFailed
 from bazaar.sdk.types import CheckoutSnapshot, PaymentStart, RefundResult
@@ -28,7 +43,6 @@ log = logging.getLogger("bazaar.payments")
 ESCROW = "payments.escrow"
 INSTANT = "payments.instant"
 PLUGINS = (ESCROW, INSTANT)
-PENDING = ("queued", "sent")
 
 
 def active_plugin(rt: Any) -> str:
@@ -65,10 +79,11 @@ async def _instruct(
     rows = await rt.db.execute(
         "INSERT INTO payments_instruction (id, plugin, provider, kind, payment_id, order_id, merchant_id, "
         "customer_id, currency, amount_minor, detail, status, idempotency_key, reason, created_at) VALUES "
-        "({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, 'queued', {}, {}, {}) ON CONFLICT (idempotency_key) DO NOTHING "
+        "({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}) ON CONFLICT (idempotency_key) DO NOTHING "
         "RETURNING id",
         instruction_id, pid, rt.plugin_config(pid).provider, kind, payment_id, order_id, merchant_id, customer_id,
-        currency, amount, msgspec.json.encode(detail or {}).decode(), idempotency_key, reason, rt.clock.now(),
+        currency, amount, msgspec.json.encode(detail or {}).decode(), INSTRUCTION.initial, idempotency_key, reason,
+        rt.clock.now(),
     )
     if not rows:
         existing = await rt.db.fetchrow("SELECT * FROM payments_instruction WHERE idempotency_key = {}", idempotency_key)
@@ -81,9 +96,11 @@ async def _instruct(
 
 
 async def _pending_sum(rt: Any, where: str, *args: Any) -> int:
+    """The amount of instructions matching ``where`` that the provider has not answered yet."""
     row = await rt.db.fetchrow(
         "SELECT COALESCE(SUM(amount_minor), 0) AS total FROM payments_instruction "
-        f"WHERE status IN ('queued', 'sent') AND {where}",
+        f"WHERE status IN ({{}}, {{}}) AND {where}",
+        *IN_FLIGHT,
         *args,
     )
     return int(row["total"])
@@ -117,18 +134,18 @@ async def start_payment(rt: Any, pid: str, checkout: CheckoutSnapshot) -> Paymen
         await rt.db.execute(
             "INSERT INTO payments_payment (id, plugin, provider, checkout_id, customer_id, method, currency, "
             "amount_minor, state, idempotency_key, created_at, expires_at) VALUES "
-            "({}, {}, {}, {}, {}, {}, {}, {}, 'created', {}, {}, {})",
+            "({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})",
             payment_id, pid, rt.plugin_config(pid).provider, checkout.id, checkout.customer_id,
-            checkout.payment_method, checkout.total.currency, checkout.total.amount, checkout.idempotency_key,
-            now, expires,
+            checkout.payment_method, checkout.total.currency, checkout.total.amount, PAYMENT.initial,
+            checkout.idempotency_key, now, expires,
         )
         for order in checkout.orders:
             await rt.db.execute(
                 "INSERT INTO payments_order (order_id, payment_id, checkout_id, merchant_id, customer_id, plugin, "
                 "currency, amount_minor, state, extensions, open_cases, release_wanted, updated_at) VALUES "
-                "({}, {}, {}, {}, {}, {}, {}, {}, 'pending', 0, 0, 0, {})",
+                "({}, {}, {}, {}, {}, {}, {}, {}, {}, 0, 0, 0, {})",
                 order.id, payment_id, checkout.id, order.merchant_id, checkout.customer_id, pid,
-                order.total.currency, order.total.amount, now,
+                order.total.currency, order.total.amount, ORDER_MONEY.initial, now,
             )
         await _instruct(
             rt, pid, "create", currency=checkout.total.currency, amount=checkout.total.amount,
@@ -139,7 +156,7 @@ async def start_payment(rt: Any, pid: str, checkout: CheckoutSnapshot) -> Paymen
 
 
 def _start(row: dict[str, Any]) -> PaymentStart:
-    status = "paid" if row["state"] == "paid" else "pending"
+    status: Literal["paid", "pending"] = "paid" if row["state"] == PaymentState.paid else "pending"
     return PaymentStart(
         payment_id=row["id"], status=status, pay_url=f"/api/v1/payments/pay/{row['id']}", expires_at=row["expires_at"]
     )
@@ -151,17 +168,15 @@ async def cancel_payment(rt: Any, pid: str, checkout_id: str, reason: str) -> No
         payment = await rt.db.fetchrow(
             f"SELECT * FROM payments_payment WHERE checkout_id = {{}}{_lock(rt)}", checkout_id
         )
-        if payment is None or payment["state"] == "cancelled":
+        if payment is None or payment["state"] == PaymentState.cancelled:
             return
-        if payment["state"] in ("paid", "needs_review"):
+        if payment["state"] in RECEIVED:
             raise Conflict("the payment was already received", code="payments.already_paid")
-        await rt.db.execute(
-            "UPDATE payments_payment SET state = 'cancelled', resolution = {} WHERE id = {}", reason, payment["id"]
-        )
-        await rt.db.execute(
-            "UPDATE payments_order SET state = 'cancelled', updated_at = {} WHERE payment_id = {}",
-            rt.clock.now(), payment["id"],
-        )
+        await move(rt, PAYMENT, payment, PaymentEvent.cancel, resolution=reason)
+        for op in await rt.db.fetch(
+            "SELECT * FROM payments_order WHERE payment_id = {} ORDER BY order_id", payment["id"]
+        ):
+            await move(rt, ORDER_MONEY, op, OrderMoneyEvent.cancel, updated_at=rt.clock.now())
         await _instruct(
             rt, pid, "close", currency=payment["currency"], amount=0, payment_id=payment["id"],
             idempotency_key=f"close:{payment['id']}", reason=reason,
@@ -210,36 +225,34 @@ async def _apply(rt: Any, pid: str, notice: Notice, notification_id: str) -> str
     kind = notice.type.split(".", 1)[0]
     if instruction is None or instruction["kind"] != kind:
         raise NotFound("no such instruction", code="payments.unknown_instruction")
-    if instruction["status"] not in PENDING:
+    if instruction["status"] not in IN_FLIGHT:
         return "already_applied"
     now = rt.clock.now()
     if notice.type.endswith(".failed"):
-        await rt.db.execute(
-            "UPDATE payments_instruction SET status = 'failed', error = {}, notification_id = {}, finished_at = {} "
-            "WHERE id = {}",
-            notice.type, notification_id, now, instruction["id"],
-        )
+        await move(rt, INSTRUCTION, instruction, InstructionEvent.fail, error=notice.type,
+                   notification_id=notification_id, finished_at=now)
         if kind == "release":
-            await rt.db.execute(
-                "UPDATE payments_order SET state = 'held', updated_at = {} WHERE order_id = {}", now,
-                instruction["order_id"],
-            )
+            await move(rt, ORDER_MONEY, await _order_row(rt, instruction["order_id"]), OrderMoneyEvent.fail_release,
+                       updated_at=now)
         return f"{kind}_failed"
     if notice.amount != instruction["amount_minor"] or notice.currency != instruction["currency"]:
-        await rt.db.execute(
-            "UPDATE payments_instruction SET status = 'needs_review', error = {}, notification_id = {} WHERE id = {}",
-            f"provider confirmed {notice.amount} {notice.currency}", notification_id, instruction["id"],
-        )
+        await move(rt, INSTRUCTION, instruction, InstructionEvent.flag_for_review,
+                   error=f"provider confirmed {notice.amount} {notice.currency}", notification_id=notification_id)
         return "amount_mismatch"
     from bazaar.plugins.payments import compensation
 
     await {"release": _post_release, "refund": _post_refund, "payout": _post_payout,
            "compensate": compensation.post}[kind](rt, pid, instruction, notification_id)
-    await rt.db.execute(
-        "UPDATE payments_instruction SET status = 'succeeded', notification_id = {}, finished_at = {} WHERE id = {}",
-        notification_id, now, instruction["id"],
-    )
+    await move(rt, INSTRUCTION, instruction, InstructionEvent.succeed, notification_id=notification_id, finished_at=now)
     return f"{kind}_posted"
+
+
+async def _order_row(rt: Any, order_id: str) -> dict[str, Any]:
+    """The payment record of an order, locked for this transaction."""
+    row = await rt.db.fetchrow(f"SELECT * FROM payments_order WHERE order_id = {{}}{_lock(rt)}", order_id)
+    if row is None:
+        raise NotFound("no payment for this order", code="payments.unknown_order")
+    return row
 
 
 async def _apply_payment(rt: Any, pid: str, notice: Notice, notification_id: str) -> str:
@@ -250,21 +263,22 @@ async def _apply_payment(rt: Any, pid: str, notice: Notice, notification_id: str
         raise NotFound("no such payment", code="payments.unknown_payment")
     now = rt.clock.now()
     if notice.type == "payment.failed":
-        if payment["state"] in ("created", "pending"):
-            await rt.db.execute("UPDATE payments_payment SET state = 'failed' WHERE id = {}", payment["id"])
+        if PAYMENT.can(payment["state"], PaymentEvent.fail):
+            await move(rt, PAYMENT, payment, PaymentEvent.fail)
         return "payment_failed"
     if notice.type == "payment.closed":
-        await rt.db.execute(
-            "UPDATE payments_instruction SET status = 'succeeded', notification_id = {}, finished_at = {} "
-            "WHERE payment_id = {} AND kind = 'close' AND status IN ('queued', 'sent')",
-            notification_id, now, payment["id"],
-        )
+        for ins in await rt.db.fetch(
+            f"SELECT * FROM payments_instruction WHERE payment_id = {{}} AND kind = 'close' AND status IN ({{}}, {{}}) "
+            f"ORDER BY id{_lock(rt)}",
+            payment["id"], *IN_FLIGHT,
+        ):
+            await move(rt, INSTRUCTION, ins, InstructionEvent.succeed, notification_id=notification_id, finished_at=now)
         return "payment_closed"
     # payment.succeeded
-    if payment["state"] in ("paid", "needs_review"):
+    if payment["state"] in RECEIVED:
         return "already_applied"
     review = None
-    if payment["state"] == "cancelled":
+    if payment["state"] == PaymentState.cancelled:
         review = "paid_after_cancel"
     elif notice.amount != payment["amount_minor"] or notice.currency != payment["currency"]:
         review = "amount_mismatch"
@@ -275,11 +289,8 @@ async def _apply_payment(rt: Any, pid: str, notice: Notice, notification_id: str
             lines=[Line("buyer_clearing", payment["customer_id"], -notice.amount),
                    Line("suspense", payment["id"], notice.amount)],
         )
-        await rt.db.execute(
-            "UPDATE payments_payment SET state = 'needs_review', review_reason = {}, received_minor = {}, "
-            "received_currency = {}, provider_ref = {} WHERE id = {}",
-            review, notice.amount, notice.currency, notice.payment_ref, payment["id"],
-        )
+        await move(rt, PAYMENT, payment, PaymentEvent.flag_for_review, review_reason=review,
+                   received_minor=notice.amount, received_currency=notice.currency, provider_ref=notice.payment_ref)
         log.warning("payments: payment %s needs review (%s)", payment["id"], review)
         return review
     orders = await rt.db.fetch("SELECT * FROM payments_order WHERE payment_id = {} ORDER BY order_id", payment["id"])
@@ -289,24 +300,20 @@ async def _apply_payment(rt: Any, pid: str, notice: Notice, notification_id: str
         buyer = Line("buyer_clearing", op["customer_id"], -amount, oid)
         if pid == ESCROW:
             lines = [buyer, Line("escrow_held", op["merchant_id"], amount, oid)]
-            state, kind = "held", "hold"
+            event = OrderMoneyEvent.hold
         else:
             split = policy.release_split(amount, bps)
             lines = [buyer, Line("platform_commission", PLATFORM, split.commission, oid),
                      *await _credit_merchant(rt, op["merchant_id"], op["currency"], split.merchant, oid)]
-            state, kind = "captured", "capture"
+            event = OrderMoneyEvent.capture
+        kind = str(event)
         await ledger.post(
             rt, key=f"{kind}:{oid}", kind=kind, plugin=pid, currency=op["currency"], lines=lines, order_id=oid,
             payment_id=payment["id"], instruction_id=None, notification_id=notification_id,
         )
-        await rt.db.execute(
-            "UPDATE payments_order SET state = {}, updated_at = {} WHERE order_id = {}", state, now, oid
-        )
-    await rt.db.execute(
-        "UPDATE payments_payment SET state = 'paid', paid_at = {}, provider_ref = {}, received_minor = {}, "
-        "received_currency = {} WHERE id = {}",
-        now, notice.payment_ref, notice.amount, notice.currency, payment["id"],
-    )
+        await move(rt, ORDER_MONEY, op, event, updated_at=now)
+    await move(rt, PAYMENT, payment, PaymentEvent.succeed, paid_at=now, provider_ref=notice.payment_ref,
+               received_minor=notice.amount, received_currency=notice.currency)
     for op in orders:
         await orders_port.mark_paid(rt, op["order_id"], pid)
     if pid == INSTANT:
@@ -332,9 +339,7 @@ async def _post_release(rt: Any, pid: str, ins: dict[str, Any], notification_id:
                Line("platform_commission", PLATFORM, detail["commission"], oid),
                *await _credit_merchant(rt, ins["merchant_id"], ins["currency"], detail["merchant"], oid)],
     )
-    await rt.db.execute(
-        "UPDATE payments_order SET state = 'released', updated_at = {} WHERE order_id = {}", rt.clock.now(), oid
-    )
+    await move(rt, ORDER_MONEY, await _order_row(rt, oid), OrderMoneyEvent.confirm_release, updated_at=rt.clock.now())
     await ensure_payout_timer(rt, pid)
 
 
@@ -381,7 +386,7 @@ async def request_release(rt: Any, pid: str, order_id: str, reason: str, *, from
         return None
     async with rt.unit_of_work():
         op = await rt.db.fetchrow(f"SELECT * FROM payments_order WHERE order_id = {{}}{_lock(rt)}", order_id)
-        if op is None or op["state"] != "held":
+        if op is None or not ORDER_MONEY.can(op["state"], OrderMoneyEvent.request_release):
             return None
         now = rt.clock.now()
         if op["open_cases"] and rules(rt, pid)["pause_on_aftersales"]:
@@ -394,16 +399,10 @@ async def request_release(rt: Any, pid: str, order_id: str, reason: str, *, from
         held = await ledger.balance_of(rt, "escrow_held", op["merchant_id"], op["currency"], order_id=order_id)
         held -= await _pending_sum(rt, "kind = 'refund' AND order_id = {}", order_id)
         if held <= 0:
-            await rt.db.execute(
-                "UPDATE payments_order SET state = 'released', release_wanted = 0, updated_at = {} WHERE order_id = {}",
-                now, order_id,
-            )
+            await move(rt, ORDER_MONEY, op, OrderMoneyEvent.close_refunded, release_wanted=0, updated_at=now)
             return None
         split = policy.release_split(held, rules(rt, pid)["commission_bps"])
-        await rt.db.execute(
-            "UPDATE payments_order SET state = 'releasing', release_wanted = 0, updated_at = {} WHERE order_id = {}",
-            now, order_id,
-        )
+        await move(rt, ORDER_MONEY, op, OrderMoneyEvent.request_release, release_wanted=0, updated_at=now)
         return await _instruct(
             rt, pid, "release", currency=op["currency"], amount=held, payment_id=op["payment_id"], order_id=order_id,
             merchant_id=op["merchant_id"], customer_id=op["customer_id"], reason=reason,
@@ -441,7 +440,7 @@ async def request_refund(
         if currency != op["currency"]:
             raise ValidationFailed("wrong currency", code="payments.currency_mismatch",
                                    errors=[FieldProblem(field="currency", reason=f"must be {op['currency']}")])
-        if op["state"] not in ("held", "releasing", "released", "captured"):
+        if op["state"] not in PAID:
             raise Conflict(f"the order is not paid (payment {op['state']})", code="payments.not_paid")
         totals = await ledger.order_totals(rt, order_id)
         pending = await _pending_sum(rt, "kind = 'refund' AND order_id = {}", order_id)
@@ -451,7 +450,7 @@ async def request_refund(
                 f"refund of {amount} exceeds what is left to refund ({left})",
                 code="payments.refund_exceeds_paid", extra={"refundable": left},
             )
-        source = "hold" if op["state"] == "held" else "merchant"
+        source = "hold" if op["state"] == OrderMoneyState.held else "merchant"
         row = await _instruct(
             rt, pid, "refund", currency=currency, amount=amount, payment_id=op["payment_id"], order_id=order_id,
             merchant_id=op["merchant_id"], customer_id=op["customer_id"], reason=reason,
@@ -462,7 +461,9 @@ async def request_refund(
 
 
 def _refund_result(row: dict[str, Any]) -> RefundResult:
-    status = {"succeeded": "succeeded", "failed": "failed"}.get(row["status"], "pending")
+    outcome: dict[str, Literal["succeeded", "failed"]] = {
+        InstructionStatus.succeeded: "succeeded", InstructionStatus.failed: "failed"}
+    status: Literal["succeeded", "failed", "pending"] = outcome.get(row["status"], "pending")
     from bazaar.sdk.money import Money
 
     return RefundResult(refund_id=row["id"], status=status, amount=Money(amount=row["amount_minor"],
@@ -536,7 +537,7 @@ async def resolve(rt: Any, pid: str, payment_id: str, action: str, note: str, ac
         payment = await rt.db.fetchrow(f"SELECT * FROM payments_payment WHERE id = {{}}{_lock(rt)}", payment_id)
         if payment is None:
             raise NotFound("no such payment", code="payments.unknown_payment")
-        if payment["state"] != "needs_review":
+        if not PAYMENT.can(payment["state"], PaymentEvent.resolve):
             raise Conflict("the payment is not waiting for review", code="payments.not_in_review")
         held = await ledger.balance_of(rt, "suspense", payment_id, payment["received_currency"] or payment["currency"])
         if action == "refund":
@@ -552,9 +553,7 @@ async def resolve(rt: Any, pid: str, payment_id: str, action: str, note: str, ac
             )
         elif held > 0:
             raise Conflict("funds are still in suspense; refund them first", code="payments.suspense_not_empty")
-        await rt.db.execute(
-            "UPDATE payments_payment SET state = 'resolved', resolved_at = {}, resolution = {} WHERE id = {}",
-            rt.clock.now(), f"{action} by {actor_id}: {note}", payment_id,
-        )
+        await move(rt, PAYMENT, payment, PaymentEvent.resolve, resolved_at=rt.clock.now(),
+                   resolution=f"{action} by {actor_id}: {note}")
         row = await rt.db.fetchrow("SELECT * FROM payments_payment WHERE id = {}", payment_id)
     return row

@@ -15,7 +15,24 @@ from bazaar.plugins.payments.schemas import (
     OrderPaymentOut,
     PaymentOut,
 )
+from bazaar.plugins.payments.states import (
+    CONFIRMING,
+    IN_FLIGHT,
+    INSTRUCTION,
+    ORDER_MONEY,
+    PAYABLE,
+    PAYMENT,
+    PaymentState,
+)
 from bazaar.sdk.errors import NotFound, PermissionDenied
+from bazaar.sdk.states import deadlines
+
+OPERATOR = ("operator",)
+
+
+def roles_of(actor: Any | None) -> tuple[str, ...]:
+    """Who reads a payment: operators (and internal callers, ``None``) or its customer."""
+    return OPERATOR if actor is None or actor.is_operator else ("customer",)
 
 
 def _may_read(actor: Any, customer_id: str) -> None:
@@ -23,17 +40,23 @@ def _may_read(actor: Any, customer_id: str) -> None:
         raise PermissionDenied("not your payment", code="payments.not_yours")
 
 
-async def order_out(rt: Any, op: dict[str, Any]) -> OrderPaymentOut:
+async def order_out(rt: Any, op: dict[str, Any], roles: tuple[str, ...]) -> OrderPaymentOut:
+    """An order's money; ``auto_confirm`` is its deadline while the receipt clock runs."""
     totals = await ledger.order_totals(rt, op["order_id"])
+    paused = op["paused_remaining_seconds"] is not None or bool(op["open_cases"])
+    running = op["state"] in CONFIRMING and not paused
     return OrderPaymentOut(
         order_id=op["order_id"], payment_id=op["payment_id"], merchant_id=op["merchant_id"], state=op["state"],
+        allowed_actions=ORDER_MONEY.allowed_actions(op["state"], roles),
+        deadlines=deadlines(auto_confirm=op["confirm_due_at"] if running else None),
         amount=Money(amount=op["amount_minor"], currency=op["currency"]), shipped_at=op["shipped_at"],
         confirm_due_at=op["confirm_due_at"], extensions=op["extensions"],
-        paused=op["paused_remaining_seconds"] is not None or bool(op["open_cases"]), **totals,
+        paused=paused, **totals,
     )
 
 
-async def payment_out(rt: Any, payment: dict[str, Any]) -> PaymentOut:
+async def payment_out(rt: Any, payment: dict[str, Any], roles: tuple[str, ...]) -> PaymentOut:
+    """A payment with its orders; ``pay_by`` is its deadline while the payer may still pay."""
     orders = await rt.db.fetch("SELECT * FROM payments_order WHERE payment_id = {} ORDER BY order_id", payment["id"])
     received = (
         Money(amount=payment["received_minor"], currency=payment["received_currency"])
@@ -42,9 +65,11 @@ async def payment_out(rt: Any, payment: dict[str, Any]) -> PaymentOut:
     return PaymentOut(
         id=payment["id"], checkout_id=payment["checkout_id"], plugin=payment["plugin"], provider=payment["provider"],
         state=payment["state"], amount=Money(amount=payment["amount_minor"], currency=payment["currency"]),
+        allowed_actions=PAYMENT.allowed_actions(payment["state"], roles),
+        deadlines=deadlines(pay_by=payment["expires_at"] if payment["state"] in PAYABLE else None),
         pay_url=f"/api/v1/payments/pay/{payment['id']}", review_reason=payment["review_reason"], received=received,
         created_at=payment["created_at"], expires_at=payment["expires_at"], paid_at=payment["paid_at"],
-        resolution=payment["resolution"], orders=[await order_out(rt, o) for o in orders],
+        resolution=payment["resolution"], orders=[await order_out(rt, o, roles) for o in orders],
     )
 
 
@@ -53,7 +78,7 @@ async def by_checkout(rt: Any, checkout_id: str, actor: Any) -> PaymentOut:
     if payment is None:
         raise NotFound("no payment for this checkout", code="payments.unknown_checkout")
     _may_read(actor, payment["customer_id"])
-    return await payment_out(rt, payment)
+    return await payment_out(rt, payment, roles_of(actor))
 
 
 async def by_order(rt: Any, order_id: str, actor: Any | None) -> OrderPaymentOut:
@@ -62,7 +87,7 @@ async def by_order(rt: Any, order_id: str, actor: Any | None) -> OrderPaymentOut
         raise NotFound("no payment for this order", code="payments.unknown_order")
     if actor is not None:
         _may_read(actor, op["customer_id"])
-    return await order_out(rt, op)
+    return await order_out(rt, op, roles_of(actor))
 
 
 def _line(r: dict[str, Any]) -> LedgerLine:
@@ -102,8 +127,10 @@ async def order_ledger(rt: Any, order_id: str) -> OrderLedgerOut:
 
 
 def instruction_out(r: dict[str, Any]) -> InstructionOut:
+    """An instruction to the provider (read by operators and merchants; only the system moves it)."""
     return InstructionOut(
         id=r["id"], kind=r["kind"], status=r["status"], amount=Money(amount=r["amount_minor"], currency=r["currency"]),
+        allowed_actions=INSTRUCTION.allowed_actions(r["status"], OPERATOR),
         order_id=r["order_id"], merchant_id=r["merchant_id"], detail=decode_detail(r["detail"]), reason=r["reason"],
         error=r["error"], created_at=r["created_at"], finished_at=r["finished_at"],
     )
@@ -113,8 +140,8 @@ async def balance(rt: Any, merchant_id: str, currency: str) -> BalanceOut:
     totals = await ledger.merchant_totals(rt, merchant_id, currency)
     flight = await rt.db.fetchrow(
         "SELECT COALESCE(SUM(amount_minor), 0) AS total FROM payments_instruction WHERE kind = 'payout' "
-        "AND merchant_id = {} AND currency = {} AND status IN ('queued', 'sent')",
-        merchant_id, currency,
+        "AND merchant_id = {} AND currency = {} AND status IN ({}, {})",
+        merchant_id, currency, *IN_FLIGHT,
     )
     account = await rt.db.fetchrow("SELECT * FROM payments_settlement_account WHERE merchant_id = {}", merchant_id)
     return BalanceOut(
@@ -138,8 +165,8 @@ async def payouts(rt: Any, merchant_id: str, limit: int, after: str | None) -> t
 
 async def reviews(rt: Any, limit: int, after: str | None) -> tuple[list[PaymentOut], str | None]:
     rows = await rt.db.fetch(
-        "SELECT * FROM payments_payment WHERE state = 'needs_review' AND id > {} ORDER BY id LIMIT {}",
-        after or "", limit + 1,
+        "SELECT * FROM payments_payment WHERE state = {} AND id > {} ORDER BY id LIMIT {}",
+        PaymentState.needs_review, after or "", limit + 1,
     )
-    items = [await payment_out(rt, r) for r in rows[:limit]]
+    items = [await payment_out(rt, r, OPERATOR) for r in rows[:limit]]
     return items, (items[-1].id if len(rows) > limit else None)

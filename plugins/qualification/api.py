@@ -48,6 +48,7 @@ from bazaar.plugins.qualification.schemas import (
     SanctionCreate,
     SanctionOut,
 )
+from bazaar.plugins.qualification.states import LicenceEvent
 from bazaar.sdk.api import Cursor, Limit, Page, check_id, problems
 from bazaar.sdk.errors import (
     Conflict,
@@ -197,19 +198,19 @@ class AdminQualificationController(Controller):
     @get("/licences", operation_id="qualification_admin_licences", opt=OPERATOR, responses=problems(ValidationFailed))
     async def licences(self, rt: Runtime, status: LicenceStatus = "pending") -> list[LicenceOut]:
         """Category licences, by default those waiting for a decision, oldest first."""
-        return await service.licences(rt, status=status)
+        return await service.licences(rt, status=status, roles=("operator",))
 
     @post("/licences/{licence_id:str}/approve", operation_id="qualification_admin_licence_approve", status_code=200,
           opt=OPERATOR, responses=problems(LicenceNotFound, InvalidTransition))
     async def approve_licence(self, rt: Runtime, actor: Actor, licence_id: str, data: NoteIn) -> LicenceOut:
         """Approve a category licence: the merchant may list in those categories until ``valid_until``."""
-        return await service.decide_licence(rt, check_id(licence_id, "lic", "licence_id"), "approved", data.note, actor)
+        return await service.decide_licence(rt, check_id(licence_id, "lic", "licence_id"), LicenceEvent.approve, data.note, actor)
 
     @post("/licences/{licence_id:str}/reject", operation_id="qualification_admin_licence_reject", status_code=200,
           opt=OPERATOR, responses=problems(LicenceNotFound, InvalidTransition))
     async def reject_licence(self, rt: Runtime, actor: Actor, licence_id: str, data: ReasonIn) -> LicenceOut:
         """Reject a category licence with a reason."""
-        return await service.decide_licence(rt, check_id(licence_id, "lic", "licence_id"), "rejected", data.reason, actor)
+        return await service.decide_licence(rt, check_id(licence_id, "lic", "licence_id"), LicenceEvent.reject, data.reason, actor)
 
     @get("/listings", operation_id="qualification_admin_listings", opt=OPERATOR, responses=problems(ValidationFailed))
     async def listings(self, rt: Runtime, status: QueueStatus = "queued", limit: Limit = 50) -> list[ListingReviewOut]:

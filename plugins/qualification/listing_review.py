@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from bazaar.plugins.qualification import policy, service, states
+from bazaar.plugins.qualification import policy, service
 from bazaar.plugins.qualification.errors import ReviewNotFound
 from bazaar.plugins.qualification.schemas import FindingOut, ListingReviewOut
+from bazaar.plugins.qualification.states import REVIEW, ReviewEvent, ReviewStatus
 from bazaar.sdk.api import new_id
 from bazaar.sdk.services import catalogue
 from bazaar.sdk.types import DomainEvent, ListingSnapshot, MerchantSnapshot, ReviewFinding
+
+OPERATOR = ("operator",)
 
 
 def licence_kinds(listing: ListingSnapshot) -> list[str]:
@@ -64,11 +67,11 @@ async def review(rt: Any, listing: ListingSnapshot, merchant: MerchantSnapshot) 
     mode = service.values(rt)["listing_review_mode"]
     outcomes = {f.outcome for f in found}
     if "reject" in outcomes:
-        status = "rejected"
+        status = ReviewStatus.rejected
     elif "review" in outcomes:
-        status = "queued"
+        status = ReviewStatus.queued
     else:
-        status = "monitoring" if mode == "post_publish_monitor" else "approved"
+        status = ReviewStatus.monitoring if mode == "post_publish_monitor" else ReviewStatus.approved
     await rt.db.execute(
         "INSERT INTO qualification_listing_review (id, product_id, merchant_id, status, mode, findings, reasons, "
         "created_at) VALUES ({}, {}, {}, {}, {}, {}, '[]', {})",
@@ -80,9 +83,11 @@ async def review(rt: Any, listing: ListingSnapshot, merchant: MerchantSnapshot) 
     return found
 
 
-def review_out(row: dict[str, Any]) -> ListingReviewOut:
+def review_out(row: dict[str, Any], roles: tuple[str, ...]) -> ListingReviewOut:
+    """A listing review with what ``roles`` may decide on it."""
     return ListingReviewOut(
         id=row["id"], product_id=row["product_id"], merchant_id=row["merchant_id"], status=row["status"],
+        allowed_actions=REVIEW.allowed_actions(row["status"], roles),
         mode=row["mode"], findings=[FindingOut(**f) for f in service.decode(row["findings"]) or []],
         reasons=list(service.decode(row["reasons"]) or []), created_at=row["created_at"],
         decided_at=row["decided_at"],
@@ -101,7 +106,7 @@ async def latest(rt: Any, product_id: str, merchant_id: str | None = None) -> di
 
 async def latest_out(rt: Any, merchant_id: str, product_id: str) -> ListingReviewOut:
     """The last review of a listing as its merchant sees it: findings with positions, operator reasons."""
-    return review_out(await latest(rt, product_id, merchant_id))
+    return review_out(await latest(rt, product_id, merchant_id), ("merchant",))
 
 
 async def queue(rt: Any, status: str, limit: int) -> list[ListingReviewOut]:
@@ -109,11 +114,11 @@ async def queue(rt: Any, status: str, limit: int) -> list[ListingReviewOut]:
     rows = await rt.db.fetch(
         "SELECT * FROM qualification_listing_review WHERE status = {} ORDER BY created_at, id LIMIT {}", status, limit
     )
-    return [review_out(r) for r in rows]
+    return [review_out(r, OPERATOR) for r in rows]
 
 
-async def _set(rt: Any, row: dict[str, Any], to: str, reasons: list[str], actor_id: str | None) -> None:
-    states.transition("review", row["status"], to)
+async def _set(rt: Any, row: dict[str, Any], event: ReviewEvent, reasons: list[str], actor_id: str | None) -> None:
+    to = REVIEW.transition(row["status"], event)
     await rt.db.execute(
         "UPDATE qualification_listing_review SET status = {}, reasons = {}, decided_by = {}, decided_at = {} WHERE id = {}",
         to, service.encode(reasons), actor_id, rt.clock.now(), row["id"],
@@ -125,15 +130,15 @@ async def decide(rt: Any, product_id: str, action: str, reasons: list[str], acto
     async with rt.unit_of_work():
         row = await latest(rt, product_id)
         if action == "approve":
-            await _set(rt, row, "approved", reasons, actor.user_id)
+            await _set(rt, row, ReviewEvent.approve, reasons, actor.user_id)
             await catalogue.approve_listing(rt, product_id, plugin=service.PLUGIN, actor_id=actor.user_id)
         elif action == "reject":
-            await _set(rt, row, "rejected", reasons, actor.user_id)
+            await _set(rt, row, ReviewEvent.reject, reasons, actor.user_id)
             await catalogue.reject_listing(rt, product_id, reasons, plugin=service.PLUGIN, actor_id=actor.user_id)
         else:
-            await _set(rt, row, "taken_down", reasons, actor.user_id)
+            await _set(rt, row, ReviewEvent.take_down, reasons, actor.user_id)
             await catalogue.take_down(rt, product_id, "; ".join(reasons), plugin=service.PLUGIN, actor_id=actor.user_id)
-        out = review_out(await latest(rt, product_id))
+        out = review_out(await latest(rt, product_id), OPERATOR)
     return out
 
 
@@ -141,14 +146,14 @@ async def follow(rt: Any, event: DomainEvent) -> None:
     """Keep the queue in step when an operator decided a queued listing through the core's admin routes."""
     if event.data.get("plugin") == service.PLUGIN or not event.subject:
         return
-    target = {"product.live": "approved", "product.rejected": "rejected"}.get(event.type)
+    target = {"product.live": ReviewEvent.approve, "product.rejected": ReviewEvent.reject}.get(event.type)
     if target is None:
         return
     row = await rt.db.fetchrow(
         "SELECT * FROM qualification_listing_review WHERE product_id = {} ORDER BY created_at DESC, id DESC LIMIT 1",
         event.subject,
     )
-    if row is None or row["status"] != "queued":
+    if row is None or row["status"] != ReviewStatus.queued:
         return
     reasons = [r.get("reason", "") for r in event.data.get("reasons") or [] if isinstance(r, dict)]
     await _set(rt, row, target, reasons, event.data.get("actor_id"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from bazaar.plugins.qualification import service
+from bazaar.plugins.qualification.states import DossierStatus, Verification
 from bazaar.sdk.timers import Due
 
 
@@ -21,13 +22,15 @@ async def reverify(rt: Any, due: Due) -> None:
 async def reverify_deadline(rt: Any, due: Due) -> None:
     """``qualification.reverify_deadline``: unanswered (nothing submitted or approved since) -> lapse."""
     qual = await service.qual_row(rt, due.subject)
-    if qual["verification"] != "due":
+    if qual["verification"] != Verification.due:
         return
     answered = await rt.db.fetchrow(
         "SELECT id FROM qualification_dossier WHERE merchant_id = {} AND submitted_at >= {} "
-        "AND status IN ('submitted', 'approved')",
+        "AND status IN ({}, {})",
         due.subject,
         qual["reverify_opened_at"],
+        DossierStatus.submitted,
+        DossierStatus.approved,
     )
     if answered is None:
         await service.lapse(rt, due.subject, "re-verification not answered")
@@ -36,7 +39,7 @@ async def reverify_deadline(rt: Any, due: Due) -> None:
 async def escalate(rt: Any, due: Due) -> None:
     """``qualification.escalate``: still lapsed after the grace period -> suspended."""
     qual = await service.qual_row(rt, due.subject)
-    if qual["verification"] != "lapsed" or not service.values(rt)["suspend_on_unremedied"]:
+    if qual["verification"] != Verification.lapsed or not service.values(rt)["suspend_on_unremedied"]:
         return
     await service.update_qual(rt, due.subject, lapse_level="suspended")
     await rt.events.emit(
@@ -60,7 +63,7 @@ async def licence_warning(rt: Any, due: Due) -> None:
 async def licence_expiry(rt: Any, due: Due) -> None:
     """``qualification.licence_expiry``: the licence in force expired -> lapse."""
     qual = await service.qual_row(rt, due.subject)
-    if qual["licence_expires_on"] != due.payload.get("expires_on") or qual["verification"] == "lapsed":
+    if qual["licence_expires_on"] != due.payload.get("expires_on") or qual["verification"] == Verification.lapsed:
         return
     await service.lapse(rt, due.subject, "business licence expired")
 

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from bazaar.plugins.qualification import service, states
+from bazaar.plugins.qualification import service
 from bazaar.plugins.qualification.errors import MerchantClosed, SanctionInvalid, SanctionNotFound
 from bazaar.plugins.qualification.schemas import SanctionCreate, SanctionOut
+from bazaar.plugins.qualification.states import SANCTION, SanctionEvent, SanctionStatus
 from bazaar.sdk.api import new_id
 from bazaar.sdk.errors import FieldProblem
 from bazaar.sdk.services import merchants
 from bazaar.sdk.timers import Due
 
+OPERATOR = ("operator",)
 END = "qualification.sanction_end"
 START = "qualification.sanction_start"
 
@@ -45,7 +47,7 @@ async def impose(rt: Any, merchant_id: str, data: SanctionCreate, actor: Any) ->
             raise MerchantClosed("the merchant is closed")
         notice = p["termination_notice_days"] if data.kind == "termination" else None
         starts_at = rt.calendar.add_days(now, notice) if notice else now
-        status = "scheduled" if notice else "active"
+        status = SanctionStatus.scheduled if notice else SanctionStatus.active
         publish_days = p["sanction_publish_working_days"]
         publish_by = rt.calendar.add_working_days(now, publish_days) if publish_days is not None else None
         await rt.db.execute(
@@ -66,13 +68,13 @@ async def impose(rt: Any, merchant_id: str, data: SanctionCreate, actor: Any) ->
             await service.reconcile(rt, merchant_id, data.reason)
         if data.ends_at is not None:
             await rt.timers.schedule(END, sanction_id, data.ends_at, {"merchant_id": merchant_id})
-        out = service.sanction_out(await load(rt, sanction_id))
+        out = service.sanction_out(await load(rt, sanction_id), OPERATOR)
     return out
 
 
 async def _end(rt: Any, row: dict[str, Any], reason: str, *, by_timer: bool = False) -> None:
-    to = "cancelled" if row["status"] == "scheduled" else "ended"
-    states.transition("sanction", row["status"], to)
+    event = SanctionEvent.withdraw if row["status"] == SanctionStatus.scheduled else SanctionEvent.end
+    to = SANCTION.transition(row["status"], event)
     await rt.db.execute(
         "UPDATE qualification_sanction SET status = {}, ended_at = {}, end_reason = {} WHERE id = {}",
         to, rt.clock.now(), reason, row["id"],
@@ -93,11 +95,12 @@ async def lift(rt: Any, sanction_id: str, reason: str) -> SanctionOut:
     async with rt.unit_of_work():
         row = await load(rt, sanction_id)
         await _end(rt, row, reason)
-        out = service.sanction_out(await load(rt, sanction_id))
+        out = service.sanction_out(await load(rt, sanction_id), OPERATOR)
     return out
 
 
 async def listing(rt: Any, merchant_id: str | None, *, published_only: bool, limit: int = 100) -> list[SanctionOut]:
+    """Sanctions newest first: every one (operators) or the public record (``published_only``: no actions)."""
     where, args = [], []
     if merchant_id:
         where.append("merchant_id = {}")
@@ -108,23 +111,23 @@ async def listing(rt: Any, merchant_id: str | None, *, published_only: bool, lim
     rows = await rt.db.fetch(
         f"SELECT * FROM qualification_sanction {clause} ORDER BY created_at DESC, id DESC LIMIT {{}}", *args, limit
     )
-    return [service.sanction_out(r) for r in rows]
+    return [service.sanction_out(r, () if published_only else OPERATOR) for r in rows]
 
 
 async def end_timer(rt: Any, due: Due) -> None:
     """``qualification.sanction_end``: the end time came; lift it."""
     row = await load(rt, due.subject)
-    if row["status"] == "active":
+    if row["status"] == SanctionStatus.active:
         await _end(rt, row, "ended as scheduled", by_timer=True)
 
 
 async def start_timer(rt: Any, due: Due) -> None:
     """``qualification.sanction_start``: the notice period of a termination ran out; close the store."""
     row = await load(rt, due.subject)
-    if row["status"] != "scheduled":
+    if not SANCTION.can(row["status"], SanctionEvent.start):
         return
-    states.transition("sanction", row["status"], "active")
-    await rt.db.execute("UPDATE qualification_sanction SET status = 'active' WHERE id = {}", row["id"])
+    to = SANCTION.transition(row["status"], SanctionEvent.start)
+    await rt.db.execute("UPDATE qualification_sanction SET status = {} WHERE id = {}", to, row["id"])
     merchant = await service.merchant_row(rt, row["merchant_id"])
     if merchant["status"] != "closed":
         await merchants.transition(rt, row["merchant_id"], "closed", reason=row["reason"], plugin=service.PLUGIN)

@@ -9,6 +9,7 @@ import msgspec
 from msgspec import Meta
 
 from bazaar.sdk.fields import Note, PublicId, Reason
+from bazaar.sdk.states import Deadline
 
 Tz = Annotated[datetime, Meta(tz=True)]
 IsoDate = Annotated[str, Meta(pattern=r"^\d{4}-\d{2}-\d{2}$")]
@@ -86,6 +87,9 @@ class DossierOut(msgspec.Struct, frozen=True, kw_only=True):
     entity: str
     exempt: bool
     status: str
+    allowed_actions: list[str]
+    #: ``review_by`` (the review target) while ``submitted``
+    deadlines: list[Deadline]
     fields: dict[str, Any]
     defects: list[DefectOut]
     submitted_at: Tz
@@ -114,6 +118,9 @@ class SanctionOut(msgspec.Struct, frozen=True, kw_only=True):
     kind: str
     status: str
     reason: str
+    allowed_actions: list[str]
+    #: ``starts_at`` while ``scheduled``, ``ends_at`` while ``active`` with an end
+    deadlines: list[Deadline]
     starts_at: Tz
     ends_at: Tz | None = None
     publish_by: Tz | None = None
@@ -127,6 +134,9 @@ class QualificationOut(msgspec.Struct, frozen=True, kw_only=True):
 
     merchant_id: str
     verification: str
+    allowed_actions: list[str]
+    #: ``reverify_at``, ``answer_by`` (re-verification open), ``licence_expires``
+    deadlines: list[Deadline]
     preset: str
     required_fields: list[str]
     badges: list[str]
@@ -159,6 +169,7 @@ class LicenceOut(msgspec.Struct, frozen=True, kw_only=True):
     document_id: str
     valid_until: str
     status: str
+    allowed_actions: list[str]
     reason: str | None = None
     submitted_at: Tz
     decided_at: Tz | None = None
@@ -176,6 +187,7 @@ class ListingReviewOut(msgspec.Struct, frozen=True, kw_only=True):
     product_id: str
     merchant_id: str
     status: str
+    allowed_actions: list[str]
     mode: str
     findings: list[FindingOut]
     reasons: list[str]

@@ -14,7 +14,7 @@ from typing import Any
 
 import msgspec
 
-from bazaar.plugins.qualification import policy, states
+from bazaar.plugins.qualification import policy
 from bazaar.plugins.qualification.errors import (
     DocumentInvalid,
     DocumentNotFound,
@@ -41,10 +41,24 @@ from bazaar.plugins.qualification.schemas import (
     QueueItem,
     SanctionOut,
 )
+from bazaar.plugins.qualification.states import (
+    DOSSIER,
+    LICENCE,
+    SANCTION,
+    VERIFICATION,
+    DossierEvent,
+    DossierStatus,
+    LicenceEvent,
+    LicenceStatus,
+    SanctionStatus,
+    Verification,
+    VerificationEvent,
+)
 from bazaar.plugins.qualification.storage import DatabaseStorage, content_matches
 from bazaar.sdk.api import new_id
 from bazaar.sdk.errors import FieldProblem, NotFound
 from bazaar.sdk.services import cipher, merchants
+from bazaar.sdk.states import Deadline, deadlines
 
 PLUGIN = "qualification"
 DOCUMENT_KINDS = ("business_licence", "id_document", "category_licence", "other")
@@ -84,6 +98,11 @@ def today(rt: Any) -> date:
     return rt.calendar.local_date(rt.clock.now())
 
 
+def roles_of(actor: Any) -> tuple[str, ...]:
+    """The role a caller acts in here: ``operator`` for operators, else ``merchant`` (staff)."""
+    return ("operator",) if actor.is_operator else ("merchant",)
+
+
 def is_owner(actor: Any, merchant_id: str) -> bool:
     return actor.is_operator or actor.merchants.get(merchant_id) == "owner"
 
@@ -101,8 +120,9 @@ async def qual_row(rt: Any, merchant_id: str) -> dict[str, Any]:
     if row is None:
         await rt.db.execute(
             "INSERT INTO qualification_merchant (merchant_id, verification, entity, unregistered, grade, updated_at) "
-            "VALUES ({}, 'unverified', 'business', {}, 'N', {}) ON CONFLICT (merchant_id) DO NOTHING",
+            "VALUES ({}, {}, 'business', {}, 'N', {}) ON CONFLICT (merchant_id) DO NOTHING",
             merchant_id,
+            VERIFICATION.initial,
             False,
             rt.clock.now(),
         )
@@ -119,10 +139,11 @@ async def update_qual(rt: Any, merchant_id: str, **changes: Any) -> None:
     )
 
 
-async def set_verification(rt: Any, merchant_id: str, to: str, **changes: Any) -> None:
+async def set_verification(rt: Any, merchant_id: str, event: VerificationEvent, **changes: Any) -> None:
+    """Apply ``event`` to the merchant's verification (``409 invalid_transition`` when refused)."""
     row = await qual_row(rt, merchant_id)
-    states.transition("verification", row["verification"], to)
-    await update_qual(rt, merchant_id, verification=to, **changes)
+    to = VERIFICATION.transition(row["verification"], event)
+    await update_qual(rt, merchant_id, verification=str(to), **changes)
 
 
 # --- the merchant's status follows this plugin's state ----------------------------------------
@@ -133,11 +154,13 @@ async def desired_status(rt: Any, merchant_id: str) -> str:
     kinds = {
         r["kind"]
         for r in await rt.db.fetch(
-            "SELECT kind FROM qualification_sanction WHERE merchant_id = {} AND status = 'active'", merchant_id
+            "SELECT kind FROM qualification_sanction WHERE merchant_id = {} AND status = {}",
+            merchant_id,
+            SanctionStatus.active,
         )
     }
     qual = await qual_row(rt, merchant_id)
-    lapsed = qual["verification"] == "lapsed"
+    lapsed = qual["verification"] == Verification.lapsed
     if "suspension" in kinds or (lapsed and qual["lapse_level"] == "suspended"):
         return "suspended"
     if "restriction" in kinds or lapsed:
@@ -160,7 +183,8 @@ async def lapse(rt: Any, merchant_id: str, reason: str) -> None:
     """Licence expired or re-verification unanswered: restrict now, suspend after the grace period."""
     p = values(rt)
     now = rt.clock.now()
-    await set_verification(rt, merchant_id, "lapsed", lapsed_reason=reason, lapsed_at=now, lapse_level="restricted")
+    await set_verification(rt, merchant_id, VerificationEvent.lapse, lapsed_reason=reason, lapsed_at=now,
+                           lapse_level="restricted")
     await rt.events.emit("qualification.lapsed", {"merchant_id": merchant_id, "reason": reason}, subject=merchant_id)
     await reconcile(rt, merchant_id, reason)
     if p["suspend_on_unremedied"]:
@@ -176,12 +200,17 @@ def _defects(items: Any) -> list[DefectOut]:
 
 
 def dossier_out(rt: Any, row: dict[str, Any], reader: Any) -> DossierOut:
+    """A dossier as ``reader`` may see it; ``review_by`` is the review target while it waits."""
     fields = decode(cipher(rt).decrypt(row["fields"]))
     if not is_owner(reader, row["merchant_id"]) and not reader.has_right("pii"):
         fields = {k: policy.mask(k, v) if k in policy.SENSITIVE else v for k, v in fields.items()}
     return DossierOut(
         id=row["id"], merchant_id=row["merchant_id"], version=row["version"], purpose=row["purpose"],
-        entity=row["entity"], exempt=bool(row["exempt"]), status=row["status"], fields=fields,
+        entity=row["entity"], exempt=bool(row["exempt"]), status=row["status"],
+        allowed_actions=DOSSIER.allowed_actions(row["status"], roles_of(reader)),
+        deadlines=deadlines(review_by=rt.calendar.add_working_days(row["submitted_at"], values(rt)["review_working_days"])
+                            if row["status"] == DossierStatus.submitted else None),
+        fields=fields,
         defects=_defects(row["defects"]), submitted_at=row["submitted_at"], decided_at=row["decided_at"],
         note=row["note"],
     )
@@ -212,7 +241,9 @@ async def submit_dossier(rt: Any, merchant_id: str, data: DossierSubmit, actor: 
         if merchant["status"] == "closed":
             raise MerchantClosed("a closed merchant cannot submit a dossier")
         waiting = await rt.db.fetchrow(
-            "SELECT id FROM qualification_dossier WHERE merchant_id = {} AND status = 'submitted'", merchant_id
+            "SELECT id FROM qualification_dossier WHERE merchant_id = {} AND status = {}",
+            merchant_id,
+            DossierStatus.submitted,
         )
         if waiting:
             raise DossierPending("a dossier is already waiting for review", extra={"dossier_id": waiting["id"]})
@@ -242,8 +273,9 @@ async def submit_dossier(rt: Any, merchant_id: str, data: DossierSubmit, actor: 
         await rt.db.execute(
             "INSERT INTO qualification_dossier (id, merchant_id, version, purpose, entity, exempt, status, fields, "
             "uscc, licence_expires_on, defects, submitted_by, submitted_at) "
-            "VALUES ({}, {}, {}, {}, {}, {}, 'submitted', {}, {}, {}, '[]', {}, {})",
+            "VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, '[]', {}, {})",
             dossier_id, merchant_id, int((last or {}).get("v") or 0) + 1, purpose, data.entity, data.exempt,
+            DOSSIER.initial,
             cipher(rt).encrypt(encode(fields)), fields.get("uscc") if data.entity == "business" else None,
             fields.get("licence_expires_on") if data.entity == "business" else None, actor.user_id, now,
         )
@@ -296,7 +328,8 @@ async def review_queue(rt: Any, *, limit: int, cursor: str | None) -> tuple[list
     """Dossiers waiting for review, oldest first, with age in working days against the target."""
     target = values(rt)["review_working_days"]
     after = _after(cursor)
-    where, args = "status = 'submitted'", []
+    where = "status = {}"
+    args: list[Any] = [DossierStatus.submitted]
     if after:
         where += " AND (submitted_at > {} OR (submitted_at = {} AND id > {}))"
         args += [after[0], after[0], after[1]]
@@ -317,9 +350,9 @@ async def review_queue(rt: Any, *, limit: int, cursor: str | None) -> tuple[list
     return items, nxt
 
 
-async def _decide(rt: Any, dossier_id: str, to: str) -> dict[str, Any]:
+async def _decide(rt: Any, dossier_id: str, event: DossierEvent) -> dict[str, Any]:
     row = await load_dossier(rt, dossier_id)
-    states.transition("dossier", row["status"], to)
+    DOSSIER.transition(row["status"], event)
     return row
 
 
@@ -328,24 +361,25 @@ async def approve_dossier(rt: Any, dossier_id: str, note: str | None, actor: Any
     p = values(rt)
     now = rt.clock.now()
     async with rt.unit_of_work():
-        row = await _decide(rt, dossier_id, "approved")
+        row = await _decide(rt, dossier_id, DossierEvent.approve)
         mid = row["merchant_id"]
         merchant = await merchant_row(rt, mid, for_update=True)
         if merchant["status"] == "closed":
             raise MerchantClosed("the merchant is closed")
         await rt.db.execute(
-            "UPDATE qualification_dossier SET status = 'superseded' WHERE merchant_id = {} AND status = 'approved'", mid
+            "UPDATE qualification_dossier SET status = {} WHERE merchant_id = {} AND status = {}",
+            DOSSIER.transition(DossierStatus.approved, DossierEvent.supersede), mid, DossierStatus.approved,
         )
         await rt.db.execute(
-            "UPDATE qualification_dossier SET status = 'approved', decided_by = {}, decided_at = {}, note = {} WHERE id = {}",
-            actor.user_id, now, note, dossier_id,
+            "UPDATE qualification_dossier SET status = {}, decided_by = {}, decided_at = {}, note = {} WHERE id = {}",
+            DOSSIER.transition(row["status"], DossierEvent.approve), actor.user_id, now, note, dossier_id,
         )
         expires = row["licence_expires_on"]
         next_reverify = (
             rt.calendar.add_days(now, p["reverify_interval_days"]) if p["reverify_interval_days"] else None
         )
         await set_verification(
-            rt, mid, "verified", dossier_id=dossier_id, entity=row["entity"],
+            rt, mid, VerificationEvent.approve, dossier_id=dossier_id, entity=row["entity"],
             unregistered=bool(row["entity"] == "individual" and row["exempt"]), licence_expires_on=expires,
             reverify_opened_at=None, next_reverify_at=next_reverify, lapsed_reason=None, lapsed_at=None,
             lapse_level=None,
@@ -390,13 +424,14 @@ async def reject_dossier(rt: Any, dossier_id: str, data: DossierReject, actor: A
         )
     now = rt.clock.now()
     async with rt.unit_of_work():
-        row = await _decide(rt, dossier_id, "rejected")
+        row = await _decide(rt, dossier_id, DossierEvent.reject)
         defects = [{"field": d.field if d.field.startswith("fields.") or d.field in ("entity", "exempt", "documents")
                     else f"fields.{d.field}", "reason": d.reason} for d in data.defects]
         await rt.db.execute(
-            "UPDATE qualification_dossier SET status = 'rejected', defects = {}, decided_by = {}, decided_at = {}, "
+            "UPDATE qualification_dossier SET status = {}, defects = {}, decided_by = {}, decided_at = {}, "
             "note = {} WHERE id = {}",
-            encode(defects), actor.user_id, now, data.note, dossier_id,
+            DOSSIER.transition(row["status"], DossierEvent.reject), encode(defects), actor.user_id, now, data.note,
+            dossier_id,
         )
         await rt.events.emit(
             "qualification.dossier_rejected",
@@ -412,7 +447,7 @@ async def reject_dossier(rt: Any, dossier_id: str, data: DossierReject, actor: A
 
 def badges(rt: Any, qual: dict[str, Any]) -> list[str]:
     out = []
-    if qual["verification"] in ("verified", "due"):
+    if qual["verification"] in (Verification.verified, Verification.due):
         out.append("verified")
     if qual["unregistered"] and values(rt)["badge_unregistered"]:
         out.append("unregistered")
@@ -435,30 +470,54 @@ async def merchant_badges(rt: Any, merchant_ids: list[str]) -> dict[str, list[st
     return out
 
 
-def sanction_out(row: dict[str, Any]) -> SanctionOut:
+def sanction_out(row: dict[str, Any], roles: tuple[str, ...] = ()) -> SanctionOut:
+    """A sanction with what ``roles`` may do to it and when it starts (``scheduled``) or ends (``active``)."""
+    status = row["status"]
     return SanctionOut(
-        id=row["id"], merchant_id=row["merchant_id"], kind=row["kind"], status=row["status"], reason=row["reason"],
+        id=row["id"], merchant_id=row["merchant_id"], kind=row["kind"], status=status, reason=row["reason"],
+        allowed_actions=SANCTION.allowed_actions(status, roles),
+        deadlines=deadlines(starts_at=row["starts_at"] if status == SanctionStatus.scheduled else None,
+                            ends_at=row["ends_at"] if status == SanctionStatus.active else None),
         starts_at=row["starts_at"], ends_at=row["ends_at"], publish_by=row["publish_by"],
         published_at=row["published_at"], ended_at=row["ended_at"], end_reason=row["end_reason"],
     )
 
 
-async def status(rt: Any, merchant_id: str) -> QualificationOut:
-    """The merchant's verification, what it must give, badges, grade and current sanctions."""
+def _verification_deadlines(rt: Any, qual: dict[str, Any]) -> list[Deadline]:
+    """``reverify_at`` (verified), ``answer_by`` (a re-verification open), ``licence_expires`` (in force)."""
+    state = qual["verification"]
+    in_force = state in (Verification.verified, Verification.due)
+    opened = qual.get("reverify_opened_at")
+    expires = qual.get("licence_expires_on")
+    return deadlines(
+        reverify_at=qual.get("next_reverify_at") if state == Verification.verified else None,
+        answer_by=rt.calendar.add_days(opened, values(rt)["reverify_grace_days"])
+        if state == Verification.due and opened is not None else None,
+        licence_expires=rt.calendar.end_of_day(date.fromisoformat(expires)) if in_force and expires else None,
+    )
+
+
+async def status(rt: Any, merchant_id: str, roles: tuple[str, ...] = ("merchant",)) -> QualificationOut:
+    """The merchant's verification, what it must give, badges, grade and current sanctions.
+
+    ``roles`` is who reads (``merchant`` staff, or ``operator``): it decides ``allowed_actions``.
+    """
     await merchant_row(rt, merchant_id)
     qual = await rt.db.fetchrow("SELECT * FROM qualification_merchant WHERE merchant_id = {}", merchant_id)
-    qual = qual or {"verification": "unverified", "unregistered": False, "grade": "N", "score": None}
+    qual = qual or {"verification": VERIFICATION.initial, "unregistered": False, "grade": "N", "score": None}
     sanctions = await rt.db.fetch(
-        "SELECT * FROM qualification_sanction WHERE merchant_id = {} AND status IN ('active', 'scheduled') "
-        "ORDER BY starts_at, id", merchant_id,
+        "SELECT * FROM qualification_sanction WHERE merchant_id = {} AND status IN ({}, {}) "
+        "ORDER BY starts_at, id", merchant_id, SanctionStatus.active, SanctionStatus.scheduled,
     )
     return QualificationOut(
         merchant_id=merchant_id, verification=qual["verification"], preset=preset(rt),
+        allowed_actions=VERIFICATION.allowed_actions(qual["verification"], roles),
+        deadlines=_verification_deadlines(rt, qual),
         required_fields=list(values(rt)["required_fields"]), badges=badges(rt, qual),
         dossier_id=qual.get("dossier_id"), licence_expires_on=qual.get("licence_expires_on"),
         next_reverify_at=qual.get("next_reverify_at"), reverify_opened_at=qual.get("reverify_opened_at"),
         lapsed_reason=qual.get("lapsed_reason"), grade=qual["grade"], score=qual["score"],
-        sanctions=[sanction_out(r) for r in sanctions],
+        sanctions=[sanction_out(r, roles) for r in sanctions],
     )
 
 
@@ -467,9 +526,10 @@ async def open_reverification(rt: Any, merchant_id: str, reason: str) -> None:
     p = values(rt)
     now = rt.clock.now()
     qual = await qual_row(rt, merchant_id)
-    if qual["verification"] != "verified":
+    if not VERIFICATION.can(qual["verification"], VerificationEvent.open_reverification):
         return
-    await set_verification(rt, merchant_id, "due", reverify_opened_at=now, next_reverify_at=None)
+    await set_verification(rt, merchant_id, VerificationEvent.open_reverification, reverify_opened_at=now,
+                           next_reverify_at=None)
     deadline = rt.calendar.add_days(now, p["reverify_grace_days"])
     await rt.timers.schedule(REVERIFY_DEADLINE, merchant_id, deadline, {"opened_at": now.isoformat()})
     await rt.events.emit(
@@ -484,9 +544,9 @@ async def request_reverification(rt: Any, merchant_id: str, reason: str) -> Qual
     async with rt.unit_of_work():
         await merchant_row(rt, merchant_id, for_update=True)
         qual = await qual_row(rt, merchant_id)
-        states.transition("verification", qual["verification"], "due")
+        VERIFICATION.transition(qual["verification"], VerificationEvent.open_reverification)
         await open_reverification(rt, merchant_id, reason)
-    return await status(rt, merchant_id)
+    return await status(rt, merchant_id, ("operator",))
 
 
 # --- documents --------------------------------------------------------------------------------
@@ -563,9 +623,11 @@ async def document_content(rt: Any, merchant_id: str, doc_id: str) -> tuple[dict
 # --- category licences ------------------------------------------------------------------------
 
 
-def licence_out(row: dict[str, Any]) -> LicenceOut:
+def licence_out(row: dict[str, Any], roles: tuple[str, ...] = ()) -> LicenceOut:
+    """A category licence with what ``roles`` may do to it."""
     return LicenceOut(
         id=row["id"], merchant_id=row["merchant_id"], licence_kind=row["licence_kind"],
+        allowed_actions=LICENCE.allowed_actions(row["status"], roles),
         licence_number=row["licence_number"], document_id=row["document_id"], valid_until=row["valid_until"],
         status=row["status"], reason=row["reason"], submitted_at=row["submitted_at"], decided_at=row["decided_at"],
     )
@@ -592,15 +654,18 @@ async def submit_licence(rt: Any, merchant_id: str, data: LicenceSubmit, actor: 
         licence_id = new_id("lic")
         await rt.db.execute(
             "INSERT INTO qualification_licence (id, merchant_id, licence_kind, licence_number, document_id, "
-            "valid_until, status, submitted_at) VALUES ({}, {}, {}, {}, {}, {}, 'pending', {})",
+            "valid_until, status, submitted_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {})",
             licence_id, merchant_id, data.licence_kind, data.licence_number, data.document_id, data.valid_until,
-            rt.clock.now(),
+            LICENCE.initial, rt.clock.now(),
         )
         row = await rt.db.fetchrow("SELECT * FROM qualification_licence WHERE id = {}", licence_id)
-    return licence_out(row)  # type: ignore[arg-type]
+    return licence_out(row, roles_of(actor))  # type: ignore[arg-type]
 
 
-async def licences(rt: Any, merchant_id: str | None = None, status: str | None = None) -> list[LicenceOut]:
+async def licences(
+    rt: Any, merchant_id: str | None = None, status: str | None = None, roles: tuple[str, ...] = ("merchant",)
+) -> list[LicenceOut]:
+    """Licences of a merchant and/or in a status, oldest first (at most 200); ``roles`` is who reads."""
     where, args = ["1 = 1"], []
     if merchant_id:
         where.append("merchant_id = {}")
@@ -611,15 +676,16 @@ async def licences(rt: Any, merchant_id: str | None = None, status: str | None =
     rows = await rt.db.fetch(
         f"SELECT * FROM qualification_licence WHERE {' AND '.join(where)} ORDER BY submitted_at, id LIMIT 200", *args
     )
-    return [licence_out(r) for r in rows]
+    return [licence_out(r, roles) for r in rows]
 
 
-async def decide_licence(rt: Any, licence_id: str, to: str, reason: str | None, actor: Any) -> LicenceOut:
+async def decide_licence(rt: Any, licence_id: str, event: LicenceEvent, reason: str | None, actor: Any) -> LicenceOut:
+    """An operator approves or rejects a pending licence (``409 invalid_transition`` once decided)."""
     async with rt.unit_of_work():
         row = await rt.db.fetchrow("SELECT * FROM qualification_licence WHERE id = {}", licence_id)
         if row is None:
             raise LicenceNotFound("no such licence")
-        states.transition("licence", row["status"], to)
+        to = LICENCE.transition(row["status"], event)
         await rt.db.execute(
             "UPDATE qualification_licence SET status = {}, reason = {}, decided_by = {}, decided_at = {} WHERE id = {}",
             to, reason, actor.user_id, rt.clock.now(), licence_id,
@@ -631,13 +697,13 @@ async def decide_licence(rt: Any, licence_id: str, to: str, reason: str | None, 
             subject=row["merchant_id"],
         )
         row = await rt.db.fetchrow("SELECT * FROM qualification_licence WHERE id = {}", licence_id)
-    return licence_out(row)  # type: ignore[arg-type]
+    return licence_out(row, roles_of(actor))  # type: ignore[arg-type]
 
 
 async def holds_licence(rt: Any, merchant_id: str, kind: str) -> bool:
     row = await rt.db.fetchrow(
-        "SELECT id FROM qualification_licence WHERE merchant_id = {} AND licence_kind = {} AND status = 'approved' "
+        "SELECT id FROM qualification_licence WHERE merchant_id = {} AND licence_kind = {} AND status = {} "
         "AND valid_until >= {}",
-        merchant_id, kind, today(rt).isoformat(),
+        merchant_id, kind, LicenceStatus.approved, today(rt).isoformat(),
     )
     return row is not None

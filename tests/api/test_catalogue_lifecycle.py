@@ -2,9 +2,11 @@
 
 from collections import Counter
 
+import pytest
 from catalogue_kit import counts, create, live, problem
 
 from bazaar.core.catalogue import service
+from bazaar.sdk.errors import InvalidTransition
 from bazaar.sdk.hookspecs import hookimpl
 from bazaar.sdk.plugin import Plugin
 from bazaar.sdk.types import Objection, ReviewFinding
@@ -105,7 +107,7 @@ async def test_rejection_carries_every_reason_then_edit_and_resubmit(bazaar_fact
         ("description", "medical claim", "copywriter"),
     ]
     assert view["history"][-1]["to_status"] == "rejected" and len(view["history"][-1]["reasons"]) == 2
-    assert view["allowed_events"] == ["edit", "submit"]
+    assert view["allowed_actions"] == ["edit", "submit"]
     # editing a rejected listing returns it to draft
     r = await kit.client.patch(base, json={"description": "A fine tea", "category_id": None}, headers=owner.headers)
     assert r.json()["status"] == "draft"
@@ -193,3 +195,25 @@ async def test_take_down_facade_and_snapshot(bazaar):
     view = (await bazaar.client.get(f"/api/v1/merchants/{mid}/products/{p['id']}", headers=owner.headers)).json()
     assert view["history"][-1]["plugin"] == "qualification"
     assert view["review_reasons"][0]["reason"] == "sanctioned brand"
+    assert view["allowed_actions"] == ["submit"]  # the merchant may resubmit; reinstating is not theirs
+
+
+async def test_reinstate_puts_a_taken_down_listing_back_on_sale(bazaar):
+    mid, owner = await bazaar.merchant()
+    p = await live(bazaar, mid, owner)
+    with_reason = await service.take_down(bazaar.runtime, p["id"], "IP complaint", plugin="complaints", actor_id=None)
+    assert with_reason.status == "delisted"
+    assert (await bazaar.client.get(f"/api/v1/products/{p['id']}")).status_code == 404
+    snap = await service.reinstate_listing(bazaar.runtime, p["id"], "complaint withdrawn", plugin="complaints",
+                                           actor_id=None)
+    assert snap.status == "live"
+    assert (await bazaar.client.get(f"/api/v1/products/{p['id']}")).status_code == 200
+    view = (await bazaar.client.get(f"/api/v1/merchants/{mid}/products/{p['id']}", headers=owner.headers)).json()
+    assert [(h["from_status"], h["to_status"], h["plugin"]) for h in view["history"][-2:]] == [
+        ("live", "delisted", "complaints"), ("delisted", "live", "complaints")]
+    assert view["visible"] is True and view["review_reasons"] == []
+    # only a delisted listing can be reinstated
+    before = await counts(bazaar.runtime)
+    with pytest.raises(InvalidTransition):
+        await service.reinstate_listing(bazaar.runtime, p["id"], "again", plugin="complaints", actor_id=None)
+    assert await counts(bazaar.runtime) == before

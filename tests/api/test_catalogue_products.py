@@ -15,7 +15,7 @@ async def test_create_view_and_list_own_products(bazaar):
     assert p["price_min"] == {"amount": 1999, "currency": "CNY"} and p["price_max"]["amount"] == 2999
     assert p["in_stock"] is True and p["category_id"] == cat
     assert [(s["code"], s["on_hand"], s["available"]) for s in p["skus"]] == [("S", 5, 5), ("M", 10, 10)]
-    assert p["allowed_events"] == ["submit"]
+    assert p["allowed_actions"] == ["submit"]
     # opening stock is in the movement log
     sku_id = p["skus"][0]["id"]
     r = await bazaar.client.get(f"/api/v1/merchants/{mid}/skus/{sku_id}/movements", headers=owner.headers)

@@ -132,6 +132,10 @@ async def test_checkout_reserves_creates_order_and_starts_payment(shop: Shop) ->
     assert payment["payment_id"] == f"testpay_{body['id']}"
     assert payment["pay_url"].endswith(body["id"])
     assert payment["expires_at"].startswith("2026-01-05T01:30:00")  # kit clock + 30 minutes
+    assert body["deadlines"] == [{"name": "pay_by", "due_at": payment["expires_at"]}]
+    assert body["allowed_actions"] == [] and body["orders"][0]["allowed_actions"] == ["cancel"]
+    order = (await shop.kit.client.get(f"/api/v1/orders/{body['orders'][0]['id']}", headers=shop.customer.headers)).json()
+    assert order["deadlines"] == body["deadlines"] and order["allowed_actions"] == ["cancel"]
     after = await shop.counts()
     assert after[shop.sku] == (10, 2)
     assert after["checkout_checkout"] == before["checkout_checkout"] + 1
@@ -206,7 +210,7 @@ async def test_paid_at_once_and_pay_on_delivery(bazaar_factory: Any) -> None:
     paid = await make_shop(bazaar_factory, payments={"start_status": "paid"})
     r = await checkout(paid.kit, paid.customer, [line(paid.sku)])
     assert r.status_code == 201, r.text
-    assert r.json()["status"] == "paid"
+    assert r.json()["status"] == "paid" and r.json()["deadlines"] == []
     assert [o["state"] for o in r.json()["orders"]] == ["paid"]
     assert await paid.rt.timers.get("core.checkout_expire", r.json()["id"]) is None
 

@@ -20,6 +20,7 @@ async def test_apply_makes_a_pending_store_owned_by_the_applicant(bazaar):
     owner = await bazaar.user()
     m = await apply(bazaar, owner)
     assert m["status"] == "pending" and m["owner_id"] == owner.id
+    assert m["allowed_actions"] == []  # activating a store is not its owner's to do
     assert m["contact_phone"] == "13812345678"
     me = (await bazaar.client.get("/api/v1/me", headers=owner.headers)).json()
     assert me["roles"] == ["customer", "merchant"]
@@ -37,7 +38,9 @@ async def test_pending_store_is_hidden_from_others_and_visible_once_active(bazaa
     r = await bazaar.client.post(f"/api/v1/admin/merchants/{m['id']}/status",
                                  json={"status": "active", "reason": "documents checked"}, headers=op.headers)
     assert r.status_code == 200 and r.json()["status"] == "active"
+    assert r.json()["allowed_actions"] == ["close", "restrict", "suspend"]  # the operator's, from the table
     public = (await bazaar.client.get(f"/api/v1/merchants/{m['id']}")).json()
+    assert public["allowed_actions"] == []
     assert public["status"] == "active" and public["contact_phone"] is None and public["owner_id"] is None
     history = (await bazaar.client.get(f"/api/v1/merchants/{m['id']}/history", headers=owner.headers)).json()
     assert [(h["from_status"], h["to_status"], h["actor_id"]) for h in history] == [("pending", "active", op.id)]

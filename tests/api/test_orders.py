@@ -82,7 +82,8 @@ async def test_customer_lists_and_reads_own_orders(world: World) -> None:
     assert order["shipping_address"]["phone"] == "13812345678" and order["shipping_address"]["masked"] is False
     assert [(h["from_state"], h["to_state"], h["event"]) for h in order["history"]] == [("pending_payment", "paid", "pay")]
     assert order["history"][0]["plugin"] == "testing.payments"
-    assert order["allowed_events"] == ["cancel", "ship"]
+    assert order["allowed_actions"] == ["cancel"]  # shipping is the merchant's
+    assert order["deadlines"] == []
     # bob sees nothing of alice's
     r = await c.get("/api/v1/orders", headers=world.bob.headers)
     assert r.json() == {"items": [], "next_cursor": None}

@@ -18,22 +18,31 @@ def test_every_status_event_pair_is_allowed_or_refused_by_the_table(status, even
     expected = states.TRANSITIONS.get((status, event))
     if expected is None:
         with pytest.raises(InvalidTransition) as info:
-            states.transition(status, event)
-        assert info.value.extra["allowed"] == states.allowed(status)
+            states.LISTING.transition(status, event)
+        assert info.value.extra["allowed"] == states.LISTING.allowed_events(status)
     else:
-        assert states.transition(status, event) == expected
+        assert states.LISTING.transition(status, event) == expected
 
 
 def test_lifecycle_paths():
-    assert states.transition("draft", "submit") == "in_review"
-    assert states.transition("in_review", "approve") == "live"
-    assert states.transition("in_review", "reject") == "rejected"
-    assert states.transition("rejected", "edit") == "draft"
-    assert states.transition("live", "delist") == "delisted"
-    assert states.transition("delisted", "submit") == "in_review"
-    assert states.transition("live", "revise") == "in_review"
+    transition = states.LISTING.transition
+    assert transition("draft", "submit") == "in_review"
+    assert transition("in_review", "approve") == "live"
+    assert transition("in_review", "reject") == "rejected"
+    assert transition("rejected", "edit") == "draft"
+    assert transition("live", "delist") == "delisted"
+    assert transition("delisted", "submit") == "in_review"
+    assert transition("live", "revise") == "in_review"
+    assert transition("delisted", "reinstate") == "live"
     with pytest.raises(InvalidTransition):
-        states.transition("bogus", "submit")
+        transition("bogus", "submit")
+
+
+def test_the_merchant_is_offered_only_its_own_actions():
+    assert states.LISTING.allowed_actions("live", ("merchant",)) == ["delist", "revise"]
+    assert states.LISTING.allowed_actions("live", ("operator",)) == ["take_down"]
+    assert states.LISTING.allowed_actions("delisted", ("merchant",)) == ["submit"]
+    assert states.LISTING.allowed_actions("delisted", ("system",)) == ["reinstate"]
 
 
 def finding(outcome, field="name", reason="r"):

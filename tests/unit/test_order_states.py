@@ -9,14 +9,15 @@ import pytest
 from bazaar.core.orders.states import (
     FINAL,
     HOLDS_STOCK,
+    ORDER,
     TIMESTAMP_COLUMN,
     TRANSITIONS,
     OrderEvent,
     OrderState,
-    allowed_events,
-    transition,
 )
 from bazaar.sdk.errors import InvalidTransition
+
+allowed_events, transition = ORDER.allowed_events, ORDER.transition
 
 PAIRS = list(itertools.product(OrderState, OrderEvent))
 
@@ -66,3 +67,11 @@ def test_unknown_state_or_event_is_an_invalid_transition() -> None:
         transition("paid", "teleport")
     with pytest.raises(InvalidTransition):
         transition("lost", "ship")
+
+
+def test_each_role_is_offered_only_what_it_may_do() -> None:
+    assert ORDER.allowed_actions("paid", ("customer",)) == ["cancel"]
+    assert ORDER.allowed_actions("paid", ("merchant",)) == ["ship"]
+    assert ORDER.allowed_actions("paid", ("operator",)) == []
+    assert ORDER.allowed_actions("shipped", ("customer",)) == ["confirm_receipt"]
+    assert ORDER.allowed_actions("shipped", ("system",)) == ["auto_confirm", "deliver"]

@@ -107,6 +107,7 @@ async def test_amount_mismatch_needs_review_never_pays_and_is_refunded_on_resolu
     r = await m.c.get("/api/v1/payments/admin/reviews", headers=m.operator.headers)
     [review] = r.json()["items"]
     assert review["state"] == "needs_review" and review["review_reason"] == "amount_mismatch"
+    assert review["allowed_actions"] == ["resolve"] and review["deadlines"] == []
     assert review["received"] == {"amount": total - 1, "currency": "CNY"}
     tb = await m.assert_balanced()
     assert tb["accounts"]["CNY"] == {"buyer_clearing": -(total - 1), "suspense": total - 1}
@@ -117,6 +118,7 @@ async def test_amount_mismatch_needs_review_never_pays_and_is_refunded_on_resolu
     r = await m.c.post(f"/api/v1/payments/admin/reviews/{review['id']}/resolve",
                        json={"action": "refund", "note": "refund the short payment"}, headers=m.operator.headers)
     assert r.status_code == 200 and r.json()["state"] == "resolved", r.text
+    assert r.json()["allowed_actions"] == []
     tb = await m.assert_balanced()
     assert tb["accounts"]["CNY"]["suspense"] == 0 and tb["accounts"]["CNY"]["refunds"] == total - 1
     assert (await m.reconcile())["mismatches"] == []
@@ -135,6 +137,7 @@ async def test_paid_after_the_checkout_expired_goes_to_review_not_lost(bazaar_fa
     assert r.status_code == 200 and r.json()["sent"] >= 1
     r = await m.c.get(f"/api/v1/payments/checkouts/{body['id']}", headers=m.customer.headers)
     assert r.json()["state"] == "needs_review" and r.json()["review_reason"] == "paid_after_cancel"
+    assert r.json()["allowed_actions"] == []  # resolving is the operators'
     tb = await m.assert_balanced()
     assert tb["accounts"]["CNY"]["suspense"] == body["totals"]["total"]["amount"]
 

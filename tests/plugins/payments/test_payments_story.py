@@ -31,6 +31,8 @@ async def test_purchase_story(market: Market) -> None:
     assert body["payment"]["provider"] == m.plugin
     r = await m.c.get(f"/api/v1/payments/checkouts/{body['id']}", headers=m.customer.headers)
     assert r.json()["state"] == "pending" and r.json()["amount"]["amount"] == sum(totals.values())
+    assert r.json()["deadlines"] == [{"name": "pay_by", "due_at": r.json()["expires_at"]}]
+    assert r.json()["allowed_actions"] == []  # the payer pays at the provider; events are the system's
     await m.assert_balanced()
     assert (await m.balance(tea))["payable"] == 0
 
@@ -40,7 +42,7 @@ async def test_purchase_story(market: Market) -> None:
     for order in orders.values():
         assert await m.order_state(order["id"]) == "paid"
     r = await m.c.get(f"/api/v1/payments/checkouts/{body['id']}", headers=m.customer.headers)
-    assert r.json()["state"] == "paid"
+    assert r.json()["state"] == "paid" and r.json()["deadlines"] == []
     tb = await m.assert_balanced()
     commission = {mid: bps_share(total, 500) for mid, total in totals.items()}
     for mid, order in orders.items():
@@ -58,8 +60,9 @@ async def test_purchase_story(market: Market) -> None:
     for order in orders.values():
         await m.ship(order)
     if m.escrow:
-        due = (await m.payment_of(orders[tea]["id"]))["confirm_due_at"]
-        assert due is not None
+        view = await m.payment_of(orders[tea]["id"])
+        due = view["confirm_due_at"]
+        assert due is not None and view["deadlines"] == [{"name": "auto_confirm", "due_at": due}]
     r = await m.c.post(f"/api/v1/orders/{orders[tea]['id']}/confirm-receipt", headers=m.customer.headers)
     assert r.status_code == 200, r.text
     assert await m.order_state(orders[tea]["id"]) == "completed"

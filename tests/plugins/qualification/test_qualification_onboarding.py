@@ -41,9 +41,13 @@ async def test_onboarding_story(qkit):
     assert r.status_code == 201, r.text
     first = r.json()
     assert first["version"] == 1 and first["status"] == "submitted" and first["purpose"] == "onboarding"
+    assert first["allowed_actions"] == []  # deciding is the operator's
     r = await kit.client.get(f"{BASE}/admin/dossiers", headers=operator.headers)
     assert [i["dossier_id"] for i in r.json()["items"]] == [first["id"]]
     assert r.json()["items"][0]["target_working_days"] == 5
+    assert first["deadlines"] == [{"name": "review_by", "due_at": r.json()["items"][0]["due_at"]}]
+    r = await kit.client.get(f"{BASE}/admin/dossiers/{first['id']}", headers=operator.headers)
+    assert r.json()["allowed_actions"] == ["approve", "reject"]
     r = await kit.client.post(f"{BASE}/admin/dossiers/{first['id']}/reject", headers=operator.headers, json={
         "defects": [{"field": "business_licence_doc", "reason": "the scan is unreadable"},
                     {"field": "business_scope", "reason": "does not match the licence"}]})
@@ -67,6 +71,11 @@ async def test_onboarding_story(qkit):
     assert r.json()["status"] == "active"
     r = await kit.client.get(f"{BASE}/merchants/{mid}/dossiers", headers=owner.headers)
     assert [(d["version"], d["status"]) for d in r.json()] == [(2, "approved"), (1, "rejected")]
+    assert [d["deadlines"] for d in r.json()] == [[], []]
+    r = await kit.client.get(f"{BASE}/merchants/{mid}", headers=owner.headers)
+    assert r.json()["verification"] == "verified" and r.json()["allowed_actions"] == []
+    assert [d["name"] for d in r.json()["deadlines"]] == ["reverify_at", "licence_expires"]
+    assert r.json()["deadlines"][0]["due_at"] == r.json()["next_reverify_at"]
 
     # list a product
     cat = (await kit.client.post("/api/v1/admin/categories", headers=operator.headers,
@@ -85,6 +94,7 @@ async def test_onboarding_story(qkit):
     owner = await kit.login(owner.email, owner.password)  # tokens live a day
     r = await kit.client.get(f"{BASE}/merchants/{mid}", headers=owner.headers)
     assert r.json()["verification"] == "due" and r.json()["reverify_opened_at"]
+    assert r.json()["deadlines"][0]["name"] == "answer_by"
     await kit.advance(timedelta(days=18))
     owner = await kit.login(owner.email, owner.password)
     operator = await kit.login(operator.email, operator.password)

@@ -22,13 +22,17 @@ async def test_restriction_with_end_is_public_blocks_listing_and_lifts_itself(qk
     assert r.status_code == 201, r.text
     sanction = r.json()
     assert sanction["status"] == "active" and sanction["published_at"] and sanction["publish_by"]
+    assert sanction["allowed_actions"] == ["end"]
+    assert sanction["deadlines"] == [{"name": "ends_at", "due_at": sanction["ends_at"]}]
     assert await merchant_status(kit, mid, operator) == "restricted"
     r = await submit_product(kit, owner, mid, cat)
     assert r.status_code == 409  # a restricted merchant lists nothing new
     r = await kit.client.get(f"{BASE}/public/sanctions")
     assert [(s["id"], s["reason"]) for s in r.json()] == [(sanction["id"], "late shipping pattern")]
+    assert r.json()[0]["allowed_actions"] == []  # the public lifts nothing
     r = await kit.client.get(f"{BASE}/merchants/{mid}", headers=owner.headers)
     assert [s["kind"] for s in r.json()["sanctions"]] == ["restriction"]
+    assert r.json()["sanctions"][0]["allowed_actions"] == []
 
     await kit.advance(timedelta(days=2, minutes=1))
     operator = await kit.login(operator.email, operator.password)
@@ -54,6 +58,7 @@ async def test_suspension_is_lifted_by_an_operator_and_warning_changes_nothing(q
     assert r.status_code == 409 and r.json()["plugin"] == "qualification"
     r = await kit.client.post(f"{BASE}/admin/sanctions/{sid}/lift", headers=operator.headers, json={"reason": "appeal upheld"})
     assert r.status_code == 200 and r.json()["status"] == "ended", r.text
+    assert r.json()["allowed_actions"] == [] and r.json()["deadlines"] == []
     assert await merchant_status(kit, mid, operator) == "active"
     r = await kit.client.post(f"{BASE}/admin/sanctions/{sid}/lift", headers=operator.headers, json={"reason": "again"})
     assert r.status_code == 409 and r.json()["code"] == "invalid_transition"

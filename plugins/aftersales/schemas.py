@@ -10,6 +10,7 @@ from msgspec import Meta
 
 from bazaar.plugins.aftersales.breakdown import Breakdown
 from bazaar.plugins.aftersales.eligibility import LineEligibility
+from bazaar.sdk import states
 from bazaar.sdk.money import Money
 
 Id = Annotated[str, Meta(min_length=1, max_length=40)]
@@ -156,11 +157,9 @@ class WithdrawalIn(_In, frozen=True, kw_only=True, forbid_unknown_fields=True):
 # --- out --------------------------------------------------------------------------------------
 
 
-class Deadline(msgspec.Struct, frozen=True, kw_only=True):
-    """A running clock: its name, when it runs out, who must act, what happens then."""
+class Deadline(states.Deadline, frozen=True, kw_only=True):
+    """A running clock (the kernel's ``name`` and ``due_at``), who must act and what happens when it runs out."""
 
-    name: str
-    due_at: datetime
     actor: str
     on_expiry: str
     calendar_version: str = ""

@@ -42,4 +42,4 @@ def test_actions_follow_roles() -> None:
     assert allowed_actions("escalated", ["operator"]) == ["request_evidence", "rule"]
     assert allowed_actions("rejected", ["customer"], escalation=False) == ["accept_outcome", "cancel"]
     assert allowed_actions("closed", ["customer", "merchant", "operator"]) == []
-    assert CASE.allowed_actions("requested", ["system"]) == ["accept_refund", "accept_return"]
+    assert CASE.allowed_actions("requested", ["system"]) == ["accept_refund", "accept_return", "intercept"]

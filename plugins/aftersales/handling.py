@@ -18,7 +18,7 @@ E = CaseEvent
 RETURN_TYPES = ("return_refund", "exchange", "repair", "withdrawal")
 
 
-def party(roles: set[str], event: E) -> str:
+def party(roles: set[str], event: CaseEvent) -> str:
     """The role the caller acts in for ``event`` (a merchant who also buys acts as merchant on its case)."""
     from bazaar.plugins.aftersales.states import CASE
 
@@ -28,7 +28,7 @@ def party(roles: set[str], event: E) -> str:
     return sorted(roles)[0]
 
 
-async def outcome_refund(rt: PluginRuntime, row: dict[str, Any], *, units: dict[str, int] | None, event: E,
+async def outcome_refund(rt: PluginRuntime, row: dict[str, Any], *, units: dict[str, int] | None, event: CaseEvent,
                          actor: str, actor_id: str | None, note: str, changes: dict[str, Any] | None = None,
                          deductions: dict[str, int] | None = None) -> dict[str, Any]:
     """Refund what the calculator gives for ``units`` per order line (none: the claimed ones) and close."""
@@ -40,7 +40,7 @@ async def outcome_refund(rt: PluginRuntime, row: dict[str, Any], *, units: dict[
     return await move(rt, row, event, actor=actor, actor_id=actor_id, note=note, changes=changes, outcome=outcome)
 
 
-async def settle_refund_only(rt: PluginRuntime, row: dict[str, Any], *, event: E, actor: str, actor_id: str | None,
+async def settle_refund_only(rt: PluginRuntime, row: dict[str, Any], *, event: CaseEvent, actor: str, actor_id: str | None,
                              note: str, changes: dict[str, Any] | None = None) -> dict[str, Any]:
     """Accepting a refund without return: an order not shipped yet is cancelled (the core refunds it
     in full and releases its stock); otherwise the claimed units are refunded as the calculator explains."""
@@ -73,7 +73,7 @@ async def accepted(rt: PluginRuntime, row: dict[str, Any], *, actor: str, actor_
     return row
 
 
-async def act(rt: PluginRuntime, actor: Actor, case_id: str, event: E) -> tuple[dict[str, Any], set[str]]:
+async def act(rt: PluginRuntime, actor: Actor, case_id: str, event: CaseEvent) -> tuple[dict[str, Any], set[str]]:
     row, roles = await for_actor(rt, case_id, actor, for_update=True)
     await require(rt, row, event, roles)
     return row, roles

@@ -48,7 +48,7 @@ class AftersalesHooks:
         out = []
         for line in quote.lines:
             kind = declared.get(line.product_id)
-            if kind in kinds:
+            if kind is not None and kind in kinds:
                 out.append(Acknowledgement(
                     id=f"{ACK_PREFIX}{line.sku_id}",
                     text=f"I confirm that this item ({KIND_TEXT.get(kind, kind)}) is not returnable without reason.",

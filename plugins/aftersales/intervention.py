@@ -11,7 +11,7 @@ Operator rights (issue 12 wires them): ``aftersales.rule`` for rulings and appea
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from bazaar.plugins.aftersales import ports, settlement
 from bazaar.plugins.aftersales.cases import dump, for_actor, jsonish, move, read, require, rules
@@ -107,7 +107,7 @@ async def _make(rt: PluginRuntime, row: dict[str, Any], data: RulingIn, operator
         ruling_id, row["id"], appeal, data.outcome, amount, data.return_shipping_payer, shipping, data.reasoning,
         dump(parts), operator_id, rt.clock.now(),
     )
-    against = "merchant" if data.outcome in ("refund", "return") else "customer"
+    against: Literal["merchant", "customer"] = "merchant" if data.outcome in ("refund", "return") else "customer"
     await rt.emit(RulingMade(case_id=row["id"], order_id=row["order_id"], merchant_id=row["merchant_id"],
                              outcome=data.outcome, refund=Money(amount=amount, currency=cur) if amount else None,
                              return_shipping_payer=data.return_shipping_payer, against=against, appeal=appeal))

@@ -133,7 +133,7 @@ async def _received(rt: PluginRuntime, row: dict[str, Any], *, actor: str, actor
         limit = rules(rt)["repair.max_failures"] or 1
         event = E.repair_exhausted if int(row["repair_failures"]) >= limit else E.receive_repair
         return await move(rt, row, event, actor=actor, actor_id=actor_id, note=note, changes=changes)
-    units = {}
+    units: dict[str, int] = {}
     for ln in lines:
         count = ln["received_quantity"] if ln["received_quantity"] is not None else ln["quantity"]
         units[ln["order_line_id"]] = units.get(ln["order_line_id"], 0) + int(count)

@@ -10,7 +10,7 @@ both pass: on PostgreSQL the second waits for the first's row lock, re-reads and
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 import msgspec
 
@@ -105,7 +105,7 @@ async def calculate(rt: PluginRuntime, case: dict[str, Any], snap: OrderSnapshot
                             returning=wanted.get(ln.id, 0))
                   for ln in snap.lines)
     shipping = caps.get(SHIPPING)
-    payer = "merchant" if case["return_shipping_payer"] == "merchant" else "consumer"
+    payer: Literal["merchant", "consumer"] = "merchant" if case["return_shipping_payer"] == "merchant" else "consumer"
     quality = bool(case["quality_fault"])
     return calc.calculate(calc.Input(
         currency=snap.total.currency, lines=lines, promotions=promotions(snap),

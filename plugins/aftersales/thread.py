@@ -84,7 +84,7 @@ async def upload(rt: PluginRuntime, actor: Actor, case_id: str, *, data: bytes, 
         side = author_of(roles)
         count = await rt.db.fetchrow("SELECT COUNT(*) AS n FROM aftersales_evidence WHERE case_id = {} AND party = {}",
                                      row["id"], side)
-        if int(count["n"]) >= r["evidence.max_files"]:
+        if count is not None and int(count["n"]) >= r["evidence.max_files"]:
             raise Conflict(f"at most {r['evidence.max_files']} files per party per case",
                            code="aftersales.evidence_limit_exceeded", extra={"max_files": r["evidence.max_files"]})
         limits = FileRules(max_bytes=r["evidence.max_bytes"], content_types=tuple(r["evidence.types"]),

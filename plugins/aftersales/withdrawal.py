@@ -104,8 +104,8 @@ async def confirm(rt: PluginRuntime, actor: Actor, withdrawal_id: str) -> Withdr
                                      note="withdrawal before shipment: the order is cancelled")
         else:
             await accepted(rt, case, actor="system", actor_id=None, note="a withdrawal needs no acceptance")
-        row = await rt.db.fetchrow("SELECT * FROM aftersales_withdrawal WHERE id = {}", withdrawal_id)
-        return _out(rt, row or {}, names)
+        done = await rt.db.fetchrow("SELECT * FROM aftersales_withdrawal WHERE id = {}", withdrawal_id)
+        return _out(rt, done or {}, names)
 
 
 async def _acknowledge(rt: PluginRuntime, actor: Actor, order_id: str, merchant_id: str, case_id: str, text: str,

@@ -28,7 +28,7 @@ Config ``[plugins.aftersales]``: ``preset`` and any key of :data:`policy.RULES` 
 
 Hooks: ``bazaar_collect_checkout_acknowledgements``, ``bazaar_handle_event`` (``order.delivered``,
 ``order.completed``, ``return_parcel.status_changed``, ``shipment.intercepted``,
-``shipment.intercept_failed``). Timers: ``aftersales.clock``. Events: ``aftersales.case_opened``,
+``shipment.intercept_failed``). Timers: ``aftersales.clock``, ``aftersales.archive``. Events: ``aftersales.case_opened``,
 ``.case_moved``, ``.case_closed``, ``.ruling_made``, ``.refund_issued``, ``.deadline_missed``.
 Uses: the orders facades (``order_snapshot``, ``set_aftersales_open``, ``transition_order``,
 ``restock``), the order's payment provider, the ``logistics`` fulfilment provider when enabled.
@@ -40,7 +40,7 @@ Tables (Piccolo app ``aftersales``): ``aftersales_case``, ``_case_line``, ``_lin
 
 from __future__ import annotations
 
-from bazaar.plugins.aftersales import api, api_admin, clocks, demo, policy
+from bazaar.plugins.aftersales import api, api_admin, archive, clocks, demo, policy
 from bazaar.plugins.aftersales.cases import CLOCK_TIMER
 from bazaar.plugins.aftersales.config import AftersalesConfig
 from bazaar.plugins.aftersales.events import EVENTS
@@ -61,7 +61,7 @@ plugin = Plugin(
     hooks=AftersalesHooks,
     piccolo_app="bazaar.plugins.aftersales.piccolo_app",
     routes=ROUTES,
-    timers={CLOCK_TIMER: clocks.fire},
+    timers={CLOCK_TIMER: clocks.fire, archive.ARCHIVE_TIMER: archive.purge},
     subscribes=("order.delivered", "order.completed", "return_parcel.status_changed", "shipment.intercepted",
                 "shipment.intercept_failed"),
     policy=policy.explain,

@@ -179,6 +179,7 @@ async def move(rt: PluginRuntime, row: dict[str, Any], event: CaseEvent, *, acto
 
 
 async def _closed(rt: PluginRuntime, row: dict[str, Any]) -> None:
+    await rt.timers.schedule("aftersales.archive", row["id"], row["archive_until"], {})
     lines = await rt.db.fetch("SELECT * FROM aftersales_case_line WHERE case_id = {}", row["id"])
     for line in lines:
         await rt.db.execute(

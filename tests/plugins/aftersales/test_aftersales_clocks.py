@@ -95,3 +95,20 @@ async def test_ask_once_then_silence_accepts_and_an_unanswered_question_lapses(b
     await shop.advance(hours=73)
     assert (await shop.case(two["id"]))["outcome"] == "lapsed"
     assert (await shop.case(one["id"]))["state"] == "awaiting_return_address"  # silence accepted
+
+
+async def test_a_closed_case_is_kept_for_the_retention_period_then_deleted(bazaar_factory: Any) -> None:
+    shop = await make_shop(bazaar_factory)
+    order_id = await shop.delivered_order({"tea": 1})
+    case = await shop.opened(order_id, "return_refund", "no_reason", {"tea": 1})
+    await shop.did(case["id"], "cancel", "customer")
+    await shop.c.post(f"{API}/cases/{case['id']}/messages", json={"body": "never mind"}, headers=shop.customer.headers)
+    await shop.advance(days=1094)  # retention.aftersales_days (cn): 1095 after closing
+    shop.customer = await shop.kit.login(shop.customer.email, shop.customer.password)
+    assert (await shop.case(case["id"]))["outcome"] == "cancelled"
+    await shop.advance(days=2)
+    shop.customer = await shop.kit.login(shop.customer.email, shop.customer.password)
+    gone = await shop.c.get(f"{API}/cases/{case['id']}", headers=shop.customer.headers)
+    assert gone.status_code == 404
+    left = await shop.rt.db.fetch("SELECT id FROM aftersales_history WHERE case_id = {}", case["id"])
+    assert left == []

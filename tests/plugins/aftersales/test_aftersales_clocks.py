@@ -101,8 +101,13 @@ async def test_a_closed_case_is_kept_for_the_retention_period_then_deleted(bazaa
     shop = await make_shop(bazaar_factory)
     order_id = await shop.delivered_order({"tea": 1})
     case = await shop.opened(order_id, "return_refund", "no_reason", {"tea": 1})
+    r = await shop.c.post(f"{API}/cases/{case['id']}/messages", json={"body": "never mind"},
+                          headers=shop.customer.headers)
+    assert r.status_code == 201
     await shop.did(case["id"], "cancel", "customer")
-    await shop.c.post(f"{API}/cases/{case['id']}/messages", json={"body": "never mind"}, headers=shop.customer.headers)
+    late = await shop.c.post(f"{API}/cases/{case['id']}/messages", json={"body": "hello?"},
+                             headers=shop.customer.headers)
+    assert late.status_code == 409 and late.json()["code"] == "aftersales.case_closed"
     await shop.advance(days=1094)  # retention.aftersales_days (cn): 1095 after closing
     shop.customer = await shop.kit.login(shop.customer.email, shop.customer.password)
     assert (await shop.case(case["id"]))["outcome"] == "cancelled"

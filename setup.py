@@ -16,6 +16,6 @@ for folder, name in ROOTS.items():
 setup(
     package_dir=package_dir,
     packages=packages,
-    package_data={name: ["**/*.html", "**/*.toml", "**/*.json", "py.typed"] for name in ROOTS.values()},
+    package_data={name: ["**/*.html", "**/*.js", "**/*.toml", "**/*.json", "py.typed"] for name in ROOTS.values()},
     include_package_data=True,
 )

@@ -36,9 +36,14 @@ def demo_state(path: str = DEMO_STATE) -> dict[str, Any]:
     """The demo's key and logins, created on first use."""
     file = Path(path)
     if file.exists():
-        return json.loads(file.read_text())
+        state = json.loads(file.read_text())
+        if "sandbox_secret" not in state:  # a demo from before the secret had no default
+            state["sandbox_secret"] = secrets.token_urlsafe(32)
+            file.write_text(json.dumps(state, indent=2))
+        return dict(state)
     state = {
         "encryption_key": Fernet.generate_key().decode(),
+        "sandbox_secret": secrets.token_urlsafe(32),
         "logins": {
             "operator": {"email": "operator@demo.bazaar", "password": f"Op-{secrets.token_urlsafe(9)}"},
             "merchant": {"email": "merchant@demo.bazaar", "password": f"Me-{secrets.token_urlsafe(9)}"},

@@ -18,6 +18,8 @@ class FieldProblem(msgspec.Struct, frozen=True, kw_only=True):
     field: str
     reason: str
     value: Any = None
+    #: where the field came from: ``body``, ``query``, ``path`` or ``header`` (``None``: not said)
+    source: str | None = None
 
 
 class BazaarError(Exception):
@@ -52,7 +54,10 @@ class BazaarError(Exception):
             "detail": self.detail,
         }
         if self.errors:
-            body["errors"] = [msgspec.structs.asdict(e) for e in self.errors]
+            body["errors"] = [
+                {k: v for k, v in msgspec.structs.asdict(e).items() if v is not None}
+                for e in self.errors
+            ]
         body.update(self.extra)
         return body
 

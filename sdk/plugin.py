@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import msgspec
 
@@ -50,6 +50,14 @@ class Command:
     run: Callable[[Any], int]
 
 
+class Finding(msgspec.Struct, frozen=True, kw_only=True):
+    """One result of a deployment check: an ``error`` refuses to start, a ``warning`` is said loudly."""
+
+    level: Literal["error", "warning", "manual"]
+    key: str
+    message: str
+
+
 @dataclass(frozen=True)
 class Plugin:
     """What a plugin is and what it brings; see the module docstring for an example."""
@@ -68,6 +76,9 @@ class Plugin:
     timers: dict[str, TimerHandler] = field(default_factory=dict)
     subscribes: Sequence[str] = ()
     policy: Callable[[Any], dict[str, Any]] | None = None
+    #: ``checks(config, production) -> list[Finding]``: run by ``bazaar config check [--production]``
+    #: and at start (errors refuse to start, warnings go to the log and ``/ready``)
+    checks: Callable[[Any, bool], list[Finding]] | None = None
     events: Sequence[type] = ()
     commands: Sequence[Command] = ()
     #: ``async def demo(rt: PluginRuntime, demo: bazaar.sdk.demo.DemoContext) -> None``, run by ``serve --demo``

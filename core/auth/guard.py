@@ -35,6 +35,8 @@ async def resolve_actor(connection: ASGIConnection[Any, Any, Any, Any]) -> Actor
 async def auth_guard(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
     """Check the caller against ``handler.opt["auth"]``; store the actor for the handler."""
     level = handler.opt.get("auth")
+    if connection.scope.get("method") == "OPTIONS":
+        return  # a CORS preflight carries no credentials; the CORS middleware answers it
     if level is None:
         raise PermissionDenied("route declares no auth level", code="route_not_guarded")
     actor = await resolve_actor(connection)

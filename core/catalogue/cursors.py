@@ -40,11 +40,15 @@ def decode(cursor: str, kind: str, types: tuple[type, ...]) -> list[Any]:
                     raise ValueError("naive")
                 out.append(parsed)
             elif type_ is float:
-                if isinstance(value, bool) or not isinstance(value, int | float):
+                if isinstance(value, bool) or not isinstance(value, int | float) or abs(value) > 1e300:
                     raise ValueError("number")
                 out.append(float(value))
             elif not isinstance(value, type_) or isinstance(value, bool):
                 raise ValueError("type")
+            elif isinstance(value, int) and not -(2**63) <= value < 2**63:
+                raise ValueError("out of range")  # a database integer is 64-bit
+            elif isinstance(value, str) and "\x00" in value:
+                raise ValueError("NUL")
             else:
                 out.append(value)
         return out

@@ -8,15 +8,19 @@ import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
+import msgspec
 from litestar import Litestar, Router, get
+from litestar.config.cors import CORSConfig
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import ScalarRenderPlugin
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from bazaar.core import KERNEL_VERSION
+from bazaar.core.kernel.bodies import StrictRequest, query_nul_fields
+from bazaar.core.kernel.checks import enforce
 from bazaar.core.kernel.clock import Clock
+from bazaar.core.kernel.edge import OfflineSwaggerUI, docs_assets_router, security_headers
 from bazaar.core.kernel.config import Settings, load_settings
 from bazaar.core.kernel.ids import new_id
 from bazaar.core.kernel.logging import request_id_var
@@ -42,11 +46,15 @@ def request_id_middleware(app: ASGIApp) -> ASGIApp:
                 break
         rid = rid or new_id("req")
         token = request_id_var.set(rid)
+        if bad := query_nul_fields(scope.get("query_string", b"")):
+            await _refuse(send, rid, bad)
+            request_id_var.reset(token)
+            return
 
         async def send_with_id(message: Any) -> None:
             if message["type"] == "http.response.start":
                 message.setdefault("headers", [])
-                message["headers"] = [*message["headers"], (b"x-request-id", rid.encode())]
+                message["headers"] = security_headers([*message["headers"], (b"x-request-id", rid.encode())])
             await send(message)
 
         try:
@@ -55,6 +63,33 @@ def request_id_middleware(app: ASGIApp) -> ASGIApp:
             request_id_var.reset(token)
 
     return middleware
+
+
+async def _refuse(send: Send, rid: str, bad: list[Any]) -> None:
+    """Answer ``422`` before routing (a NUL in the query string reaches no handler)."""
+    body = {
+        "type": "https://bazaar.dev/problems/validation_failed", "title": "Invalid input", "status": 422,
+        "code": "validation_failed", "detail": "; ".join(f"{p.field}: {p.reason}" for p in bad),
+        "errors": [{"field": p.field, "reason": p.reason, "source": "query"} for p in bad],
+    }
+    raw = msgspec.json.encode(body)
+    await send({"type": "http.response.start", "status": 422, "headers": [
+        (b"content-type", b"application/problem+json"), (b"content-length", str(len(raw)).encode()),
+        (b"x-request-id", rid.encode())]})
+    await send({"type": "http.response.body", "body": raw})
+
+
+def _cors(origins: list[str]) -> CORSConfig | None:
+    """CORS for the configured origins only (``server.cors_origins``); none by default."""
+    if not origins:
+        return None
+    return CORSConfig(
+        allow_origins=origins,
+        allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+        allow_headers=["authorization", "content-type", "idempotency-key", "x-api-key", "x-request-id"],
+        expose_headers=["x-request-id", "retry-after", "location"],
+        max_age=600,
+    )
 
 
 def provide_runtime(state: State) -> Runtime:
@@ -84,6 +119,9 @@ async def ready(rt: RuntimeDep) -> Any:
         )
     except Exception as exc:  # the database is unreachable: not ready, but answer
         checks.append(ReadinessCheck(name="database", ok=False, detail=type(exc).__name__))
+    for finding in rt.findings():
+        if finding.level == "warning":
+            checks.append(ReadinessCheck(name=f"config:{finding.key}", ok=True, detail=f"WARNING: {finding.message}"))
     for plugin, answer in await rt.plugins.collect("bazaar_collect_readiness_checks", ctx=rt.context()):
         checks += [ReadinessCheck(name=f"{plugin}:{c.name}", ok=c.ok, detail=c.detail) for c in answer]
     checks.sort(key=lambda c: c.name)
@@ -118,6 +156,7 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        enforce(rt.findings())  # errors refuse to start; warnings are logged loudly
         await rt.start()
         stop = asyncio.Event()
         task = asyncio.create_task(rt.worker.run_forever(stop)) if run_worker else None
@@ -140,6 +179,7 @@ def create_app(
         route_handlers=[
             health,
             ready,
+            docs_assets_router(),
             Router(path="/api/v1", route_handlers=core_route_handlers(), guards=[auth_guard]),
             *plugin_routers,
         ],
@@ -147,14 +187,16 @@ def create_app(
             "rt": Provide(provide_runtime, sync_to_thread=False),
             "actor": Provide(provide_actor, sync_to_thread=False),
         },
+        cors_config=_cors(rt.settings.server.cors_origins),
         exception_handlers=EXCEPTION_HANDLERS,
+        request_class=StrictRequest,
         lifespan=[lifespan],
         state=State({"runtime": rt}),
         openapi_config=OpenAPIConfig(
             title="Bazaar",
             version=KERNEL_VERSION,
             path="/schema",
-            render_plugins=[ScalarRenderPlugin()],
+            render_plugins=[OfflineSwaggerUI()],
         ),
         debug=False,
     )

@@ -18,18 +18,26 @@ from bazaar.sdk.errors import ConfigError, PluginError
 
 DEMO_DB = "sqlite:///bazaar-demo.sqlite3"
 
+
+def demo_state() -> dict[str, Any]:
+    from bazaar.core.demo import demo_state as state
+
+    return state()
+
 #: extra sub-commands contributed by the core and plugins: name -> (configure parser, run)
 COMMANDS: dict[str, tuple[Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]] = {}
 
 
 def demo_overrides() -> dict[str, Any]:
     """``--demo``: a SQLite file here, every built-in plugin with its ``cn`` preset."""
-    from bazaar.core.demo import DEMO_PLUGINS, demo_state
+    from bazaar.core.demo import DEMO_PLUGINS
 
-    key = demo_state()["encryption_key"]
+    state = demo_state()
+    key = state["encryption_key"]
+    sandbox = {"allow_sandbox": True, "sandbox": {"secret": state["sandbox_secret"]}}
     return {
         "database": {"url": os.environ.get("BAZAAR_DATABASE_URL", DEMO_DB)},
-        "plugins": {"enabled": DEMO_PLUGINS},
+        "plugins": {"enabled": DEMO_PLUGINS, "payments": {"escrow": sandbox, "instant": sandbox}},
         "security": {"encryption_keys": {"demo": key}, "active_key_id": "demo"},
     }
 
@@ -104,6 +112,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         env["BAZAAR_PLUGINS_ENABLED"] = ",".join(settings.plugins.enabled)
         env["BAZAAR_SECURITY__ENCRYPTION_KEYS"] = f'{{demo = "{settings.security.encryption_keys["demo"]}"}}'
         env["BAZAAR_SECURITY__ACTIVE_KEY_ID"] = "demo"
+        sandbox = f'{{allow_sandbox = true, sandbox = {{secret = "{demo_state()["sandbox_secret"]}"}}}}'
+        env["BAZAAR_PLUGINS__PAYMENTS"] = f"{{escrow = {sandbox}, instant = {sandbox}}}"
     if args.no_worker:
         env["BAZAAR_SERVER_EMBEDDED_WORKER"] = "false"
     os.environ.update(env)
@@ -131,7 +141,10 @@ def cmd_worker(args: argparse.Namespace) -> int:
     configure(settings.log.level, settings.log.json)
 
     async def run() -> int:
+        from bazaar.core.kernel.checks import enforce
+
         rt = _runtime(settings)
+        enforce(rt.findings())
         await rt.start()
         try:
             if args.once:
@@ -212,7 +225,17 @@ def cmd_config_check(args: argparse.Namespace) -> int:
         **{pid: mask(loaded.config) for pid, loaded in host.loaded.items()},
     }
     print(msgspec.json.format(msgspec.json.encode(effective), indent=2).decode())
-    return 0
+    from bazaar.core.kernel.checks import all_findings
+
+    findings = all_findings(settings, {pid: (lp.plugin, lp.config) for pid, lp in host.loaded.items()},
+                            getattr(args, "production", False))
+    marks = {"error": "FAIL", "warning": "WARN", "manual": "CHECK BY HAND"}
+    for finding in findings:  # on stderr: stdout stays the effective config as JSON
+        print(f"{marks[finding.level]:13} {finding.key}: {finding.message}", file=sys.stderr)
+    errors = sum(f.level == "error" for f in findings)
+    print(f"config check: {errors} error(s), {sum(f.level == 'warning' for f in findings)} warning(s)"
+          + (" (production checklist)" if getattr(args, "production", False) else ""), file=sys.stderr)
+    return 1 if errors else 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -248,6 +271,8 @@ def build_parser() -> argparse.ArgumentParser:
     config_sub = config.add_subparsers(dest="config_command", required=True)
     check = config_sub.add_parser("check", help="print the effective config or the errors")
     check.add_argument("--demo", action="store_true")
+    check.add_argument("--production", action="store_true",
+                       help="verify the going-to-production checklist item by item (docs/operators.md)")
     check.set_defaults(run=cmd_config_check)
 
     for name, (configure, run) in COMMANDS.items():

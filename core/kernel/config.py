@@ -41,12 +41,16 @@ class ServerConfig(_Section, frozen=True, kw_only=True, forbid_unknown_fields=Tr
     workers: Annotated[int, Meta(ge=1, le=64)] = 1
     embedded_worker: bool = True
     public_url: str | None = None
+    #: origins allowed to call the API from a browser (CORS); empty: no cross-origin access
+    cors_origins: list[str] = []
 
 
 class WorkerConfig(_Section, frozen=True, kw_only=True, forbid_unknown_fields=True):
     batch_size: Annotated[int, Meta(ge=1, le=10_000)] = 100
     poll_seconds: Seconds = 1.0
-    lease_seconds: Seconds = 300.0
+    #: how long a claimed timer stays with its worker unless renewed (renewed every third of it while
+    #: the handler runs); a killed worker's timers are taken by another after at most this long
+    lease_seconds: Seconds = 30.0
     max_attempts: Annotated[int, Meta(ge=1, le=100)] = 10
     backoff_base_seconds: Seconds = 5.0
     backoff_max_seconds: Seconds = 3600.0
@@ -68,6 +72,10 @@ class SecurityConfig(_Section, frozen=True, kw_only=True, forbid_unknown_fields=
     login_max_failures: Annotated[int, Meta(ge=1, le=1000)] = 5
     login_window_seconds: Annotated[int, Meta(ge=1, le=86_400)] = 900
     password_min_length: Annotated[int, Meta(ge=8, le=128)] = 10
+    #: zxcvbn score a new password must reach (0 weakest .. 4 strongest)
+    password_min_score: Annotated[int, Meta(ge=0, le=4)] = 3
+    #: password hashes (argon2, ~64 MiB each) computed at once per process; others queue
+    password_hash_concurrency: Annotated[int, Meta(ge=1, le=64)] = 2
     argon2_time_cost: Annotated[int, Meta(ge=1, le=20)] = 3
     argon2_memory_kib: Annotated[int, Meta(ge=64, le=1_048_576)] = 65_536
 

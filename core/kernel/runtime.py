@@ -109,6 +109,13 @@ class Runtime:
     def plugin_config(self, plugin_id: str) -> Any:
         return self.plugins.plugin_config(plugin_id)
 
+    def findings(self, production: bool = False) -> list[Any]:
+        """Deployment checks of the kernel and every enabled plugin (``bazaar config check``)."""
+        from bazaar.core.kernel.checks import all_findings
+
+        loaded = {pid: (lp.plugin, lp.config) for pid, lp in self.plugins.loaded.items()}
+        return all_findings(self.settings, loaded, production)
+
 
 def core_timers() -> dict[str, Any]:
     """Timer handlers of the commerce core (filled in by the core packages)."""

@@ -108,6 +108,9 @@ class Worker:
         self.ran = 0
         #: rounds of claiming done by run_forever (each after a wake-up or a poll interval)
         self.rounds = 0
+        #: lease renewals done (and an event set after each, for tests and monitoring)
+        self.renewals = 0
+        self.renewed = asyncio.Event()
 
     def kick(self) -> None:
         """Wake the loop: something may be due now (called after commits that schedule)."""
@@ -215,9 +218,50 @@ class Worker:
             batch = await self.claim(self.rt.settings.worker.batch_size)
             if not batch:
                 break
-            for due in batch:
-                total += await self.run_one(due)
+            held = {due.id for due in batch}
+            heartbeat = self._start_heartbeat(held)
+            try:
+                for due in batch:
+                    total += await self.run_one(due)
+                    held.discard(due.id)
+            finally:
+                if heartbeat is not None:
+                    heartbeat.cancel()
         return total
+
+    def _start_heartbeat(self, held: set[str]) -> asyncio.Task[None] | None:
+        """Renew the leases of ``held`` every third of ``lease_seconds`` while the batch runs, so a
+        short lease is safe for a slow handler and a killed worker's timers come back soon.
+        (SQLite has one embedded worker per database: nothing to renew against.)"""
+        if self.rt.db.is_sqlite:
+            return None
+        return asyncio.create_task(self._heartbeat(held))
+
+    async def _heartbeat(self, held: set[str]) -> None:
+        interval = max(self.rt.settings.worker.lease_seconds / 3, 0.05)
+        while True:
+            await asyncio.sleep(interval)
+            if held:
+                try:
+                    await self.renew(held)
+                except Exception:
+                    log.exception("worker %s: renewing leases failed", self.id)
+
+    async def renew(self, ids: set[str]) -> int:
+        """Extend the leases this worker holds on ``ids`` to ``now + lease_seconds``; returns how many."""
+        if not ids:
+            return 0
+        until = self.rt.clock.now() + timedelta(seconds=self.rt.settings.worker.lease_seconds)
+        marks = ", ".join("{}" for _ in ids)
+        async with self.rt.db.transaction():
+            rows = await self.rt.db.execute(
+                f"UPDATE kernel_timer SET locked_until = {{}} WHERE locked_by = {{}} AND status = 'pending' "
+                f"AND id IN ({marks}) RETURNING id",
+                until, self.id, *sorted(ids),
+            )
+        self.renewals += 1
+        self.renewed.set()
+        return len(rows)
 
     async def run_forever(self, stop: asyncio.Event) -> None:
         """Run what is due until ``stop`` is set, then wait: for a commit that schedules something

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, delete, get, post
+from litestar.datastructures import CacheControlHeader
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
@@ -23,12 +24,17 @@ from bazaar.core.users.schemas import (
 )
 from bazaar.sdk.errors import (
     Conflict,
+    FieldProblem,
     NotFound,
     PermissionDenied,
     TooManyRequests,
     Unauthorized,
     ValidationFailed,
 )
+
+
+#: responses that carry a secret (a token, a new API key) are never stored by a cache
+NO_STORE = CacheControlHeader(no_store=True)
 
 
 class AuthController(Controller):
@@ -41,7 +47,7 @@ class AuthController(Controller):
         return await service.register(rt, data)
 
     @post("/login", operation_id="login", status_code=200, opt={"auth": "public"},
-          responses=problems(Unauthorized, TooManyRequests))
+          responses=problems(Unauthorized, TooManyRequests), cache_control=NO_STORE)
     async def login(self, rt: RuntimeDep, data: JSONBody[Login], request: Request[Any, Any, Any]) -> TokenOut:
         """Exchange email and password for a bearer token."""
         address = request.client.host if request.client else "unknown"
@@ -49,8 +55,16 @@ class AuthController(Controller):
 
     @post("/logout", operation_id="logout", status_code=HTTP_204_NO_CONTENT, opt={"auth": "user"})
     async def logout(self, rt: RuntimeDep, request: Request[Any, Any, Any]) -> None:
-        """Revoke the token used for this request."""
-        await service.logout(rt, request.headers["authorization"][7:].strip())
+        """Revoke the bearer token used for this request (an API key is revoked by an operator, not here)."""
+        header = request.headers.get("authorization", "")
+        credential = header[7:].strip() if header[:7].lower() == "bearer " else request.headers.get("x-api-key", "").strip()
+        if credential.startswith(service.API_KEY_PREFIX):
+            raise ValidationFailed(
+                "an API key is not a session: an operator revokes it (DELETE /api/v1/admin/api-keys/{id})",
+                code="not_a_session",
+                errors=[FieldProblem(field="x-api-key", reason="API keys cannot log out")],
+            )
+        await service.logout(rt, credential)
 
 
 class MeController(Controller):
@@ -87,7 +101,8 @@ class AdminUsersController(Controller):
         )
         return await service.get_user(rt, user_id, reader=actor)
 
-    @post("/api-keys", operation_id="admin_create_api_key", opt={"auth": "operator"}, responses=problems(ValidationFailed))
+    @post("/api-keys", operation_id="admin_create_api_key", opt={"auth": "operator"}, responses=problems(ValidationFailed),
+          cache_control=NO_STORE)
     async def create_api_key(self, rt: RuntimeDep, actor: ActorDep, data: JSONBody[ApiKeyCreate]) -> ApiKeyOut:
         """Issue a scoped API key for a carrier or integration; the key is shown only here."""
         return await service.create_api_key(rt, data, actor)

@@ -4,33 +4,36 @@ from __future__ import annotations
 
 import unicodedata
 
+from zxcvbn import zxcvbn
+
 
 def normalise_email(email: str) -> str:
     """Trim, NFKC-normalise and lower-case an email address."""
     return unicodedata.normalize("NFKC", email).strip().lower()
 
 
-def password_problems(password: str, *, email: str, min_length: int) -> list[str]:
-    """Why a password is too weak (empty when it is acceptable)."""
+def password_problems(password: str, *, email: str, min_length: int, min_score: int = 3,
+                      user_inputs: tuple[str, ...] = ()) -> list[str]:
+    """Why a password is too weak (empty when it is acceptable).
+
+    Strength is zxcvbn's estimate (0-4; it knows common passwords, keyboard walks, dates,
+    names and l33t substitutions, so ``Password12`` and ``qwerty12345`` score 0-1): the score
+    must reach ``min_score``. The email's local part and ``user_inputs`` count as known words.
+    """
     problems = []
     if len(password) < min_length:
         problems.append(f"must be at least {min_length} characters")
-    classes = sum(
-        [
-            any(c.isalpha() for c in password),
-            any(c.isdigit() for c in password),
-            any(not c.isalnum() for c in password),
-        ]
-    )
-    if classes < 2:
-        problems.append("must mix at least two of letters, digits and symbols")
-    if len(set(password)) < 4:
-        problems.append("must not repeat the same few characters")
-    if email and email.split("@")[0] and email.split("@")[0].lower() in password.lower():
+    local = email.split("@")[0].lower() if email else ""
+    if local and len(local) >= 3 and local in password.lower():
         problems.append("must not contain the email address")
+    # zxcvbn refuses input over 72 characters (it is quadratic): judge the first 72
+    estimate = zxcvbn(password[:72], user_inputs=[local, *user_inputs] if local else list(user_inputs))
+    if estimate["score"] < min_score:
+        warning = estimate["feedback"].get("warning") or "it is easy to guess"
+        problems.append(f"too easy to guess ({warning.rstrip('.').lower()}); use a longer, less common password")
     return problems
 
 
-def throttled(failures: int, max_failures: int) -> bool:
-    """Whether another login attempt must wait (``failures`` within the window)."""
-    return failures >= max_failures
+def throttled(attempts: int, max_failures: int) -> bool:
+    """Whether this attempt must wait: ``attempts`` counts it and the failures before it in the window."""
+    return attempts > max_failures

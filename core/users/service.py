@@ -48,6 +48,24 @@ def _hasher(rt: Runtime) -> PasswordHasher:
     return hasher
 
 
+def _limiter(rt: Runtime) -> anyio.CapacityLimiter:
+    """At most ``security.password_hash_concurrency`` argon2 computations at once (each takes ~64 MiB)."""
+    limiter = rt.services.get("password_limiter")
+    if limiter is None:
+        limiter = anyio.CapacityLimiter(rt.settings.security.password_hash_concurrency)
+        rt.services["password_limiter"] = limiter
+    return limiter
+
+
+async def _dummy_hash(rt: Runtime) -> str:
+    """A hash to verify against when the email is unknown, so both cases cost the same."""
+    found = rt.services.get("dummy_password_hash")
+    if found is None:
+        found = await hash_password(rt, secrets.token_urlsafe(16))
+        rt.services["dummy_password_hash"] = found
+    return found
+
+
 def cipher(rt: Runtime) -> FieldCipher:
     """The runtime's field cipher for personal data."""
     found = rt.services.get("cipher")
@@ -62,7 +80,7 @@ def _digest(secret: str) -> str:
 
 
 async def hash_password(rt: Runtime, password: str) -> str:
-    return await anyio.to_thread.run_sync(_hasher(rt).hash, password)
+    return await anyio.to_thread.run_sync(_hasher(rt).hash, password, limiter=_limiter(rt))
 
 
 async def _verify(rt: Runtime, stored: str, password: str) -> bool:
@@ -72,12 +90,13 @@ async def _verify(rt: Runtime, stored: str, password: str) -> bool:
         except (VerificationError, InvalidHashError):
             return False
 
-    return await anyio.to_thread.run_sync(check)
+    return await anyio.to_thread.run_sync(check, limiter=_limiter(rt))
 
 
 def _check_password(rt: Runtime, password: str, email: str) -> None:
+    sec = rt.settings.security
     problems = policy.password_problems(
-        password, email=email, min_length=rt.settings.security.password_min_length
+        password, email=email, min_length=sec.password_min_length, min_score=sec.password_min_score
     )
     if problems:
         raise ValidationFailed(
@@ -123,45 +142,53 @@ async def register(rt: Runtime, data: Register) -> UserOut:
     return await me(rt, actor)
 
 
-async def _failures(rt: Runtime, column: str, value: str) -> int:
-    since = rt.clock.now() - timedelta(seconds=rt.settings.security.login_window_seconds)
-    row = await rt.db.fetchrow(
-        f"SELECT COUNT(*) AS n FROM core_login_attempt WHERE {column} = {{}} AND ok = {{}} AND at > {{}} "
-        f"AND at >= COALESCE((SELECT MAX(at) FROM core_login_attempt WHERE {column} = {{}} AND ok = {{}}), {{}})",
-        value,
-        False,
-        since,
-        value,
-        True,
-        since,
+async def _count_attempt(rt: Runtime, key: str) -> int:
+    """Count one login attempt for ``key`` (atomic upsert) and return the attempts in the window."""
+    now = int(rt.clock.now().timestamp())
+    since = now - rt.settings.security.login_window_seconds
+    rows = await rt.db.execute(
+        "INSERT INTO core_login_throttle (key, attempts, window_start) VALUES ({}, 1, {}) "
+        "ON CONFLICT (key) DO UPDATE SET "
+        "attempts = CASE WHEN core_login_throttle.window_start <= {} THEN 1 ELSE core_login_throttle.attempts + 1 END, "
+        "window_start = CASE WHEN core_login_throttle.window_start <= {} THEN {} ELSE core_login_throttle.window_start END "
+        "RETURNING attempts",
+        key, now, since, since, now,
     )
-    return int(row["n"]) if row else 0
+    return int(rows[0]["attempts"])
 
 
 async def login(rt: Runtime, data: Login, address: str) -> TokenOut:
     """Check the password and issue a bearer token; throttled per account and per address."""
     sec = rt.settings.security
     email = policy.normalise_email(data.email)
-    for column, value in (("email", email), ("address", address)):
-        if policy.throttled(await _failures(rt, column, value), sec.login_max_failures):
-            raise TooManyRequests(
-                "too many failed logins; try again later",
-                code="login_throttled",
-                extra={"retry_after": sec.login_window_seconds},
-            )
+    account, origin = f"email:{email}", f"address:{address}"
+    # the attempt on the account is counted before the password is checked, atomically, so
+    # parallel guesses cannot all slip under the limit; the address counts failures only
+    # (many people may sign in from one address at once)
+    async with rt.unit_of_work():
+        throttled = policy.throttled(await _count_attempt(rt, account), sec.login_max_failures) or (
+            await _attempts(rt, origin) >= sec.login_max_failures
+        )
+        if throttled:
+            await _record_attempt(rt, email, address, False)
+    if throttled:
+        raise TooManyRequests(
+            "too many failed logins; try again later",
+            code="login_throttled",
+            extra={"retry_after": sec.login_window_seconds},
+        )
     user = await rt.db.fetchrow(
         "SELECT id, password_hash, status FROM core_user WHERE email = {}", email
     )
-    ok = user is not None and user["status"] == "active" and await _verify(rt, user["password_hash"], data.password)
+    stored = user["password_hash"] if user is not None else await _dummy_hash(rt)
+    verified = await _verify(rt, stored, data.password)
+    ok = user is not None and user["status"] == "active" and verified
     async with rt.unit_of_work():
-        await rt.db.execute(
-            "INSERT INTO core_login_attempt (id, email, address, ok, at) VALUES ({}, {}, {}, {}, {})",
-            new_id("lgn"),
-            email,
-            address,
-            ok,
-            rt.clock.now(),
-        )
+        await _record_attempt(rt, email, address, ok)
+        if ok:  # as before: failures count since the last success
+            await rt.db.execute("DELETE FROM core_login_throttle WHERE key IN ({}, {})", account, origin)
+        else:
+            await _count_attempt(rt, origin)
     if not ok or user is None:
         raise Unauthorized("wrong email or password", code="invalid_credentials")
     token = secrets.token_urlsafe(32)
@@ -176,6 +203,20 @@ async def login(rt: Runtime, data: Login, address: str) -> TokenOut:
             now + timedelta(seconds=sec.token_ttl_seconds),
         )
     return TokenOut(access_token=token, expires_in=sec.token_ttl_seconds)
+
+
+async def _attempts(rt: Runtime, key: str) -> int:
+    """Attempts counted for ``key`` in the current window (0 when the window has passed)."""
+    since = int(rt.clock.now().timestamp()) - rt.settings.security.login_window_seconds
+    row = await rt.db.fetchrow("SELECT attempts FROM core_login_throttle WHERE key = {} AND window_start > {}", key, since)
+    return int(row["attempts"]) if row else 0
+
+
+async def _record_attempt(rt: Runtime, email: str, address: str, ok: bool) -> None:
+    await rt.db.execute(
+        "INSERT INTO core_login_attempt (id, email, address, ok, at) VALUES ({}, {}, {}, {}, {})",
+        new_id("lgn"), email, address, ok, rt.clock.now(),
+    )
 
 
 async def logout(rt: Runtime, credential: str) -> None:

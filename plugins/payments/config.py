@@ -13,6 +13,8 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
+from bazaar.sdk.plugin import Finding
+
 Days = Annotated[int, Meta(ge=0, le=3650)]
 Bps = Annotated[int, Meta(ge=0, le=10_000)]
 Minutes = Annotated[int, Meta(ge=1, le=60 * 24 * 30)]
@@ -43,8 +45,8 @@ class Refund(_Strict, frozen=True, kw_only=True, forbid_unknown_fields=True):
 class SandboxConfig(_Strict, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """The sandbox provider: its notification secret and the delivery switches tests use."""
 
-    #: HMAC-SHA256 key of its notifications
-    secret: Annotated[str, Meta(min_length=16)] = "sandbox-notification-secret"
+    #: HMAC-SHA256 key of its notifications: at least 32 bytes, no default (``--demo`` makes one)
+    secret: str = ""
     #: ``direct``: hand notifications to the notify handler in-process; ``http``: POST them
     #: to ``server.public_url`` + ``/api/v1/payments/notify/sandbox``
     delivery: Literal["direct", "http"] = "direct"
@@ -63,6 +65,9 @@ class PaymentsConfig(_Strict, frozen=True, kw_only=True, forbid_unknown_fields=T
     operator_is_licensed_psp: bool = False
     #: provider adapter id (``providers/``)
     provider: Literal["sandbox"] = "sandbox"
+    #: the sandbox takes pretend money and approves from a public page: only with this set
+    #: (``--demo`` sets it); start-up, ``config check`` and ``/ready`` then say so loudly
+    allow_sandbox: bool = False
     #: payment method ids offered at checkout (each taken by this plugin's provider)
     methods: list[Annotated[str, Meta(pattern=r"^[a-z0-9_.-]{1,60}$")]] = msgspec.field(
         default_factory=lambda: ["sandbox"]
@@ -98,3 +103,25 @@ class EscrowConfig(PaymentsConfig, frozen=True, kw_only=True, forbid_unknown_fie
 
 class InstantConfig(PaymentsConfig, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """``[plugins.payments.instant]``: the same keys; the receipt clock only completes orders."""
+
+
+MIN_SECRET_BYTES = 32
+
+
+def checks(config: PaymentsConfig, production: bool) -> list[Finding]:
+    """Deployment checks (``Plugin.checks``): no sandbox by accident, no weak notification secret."""
+    found: list[Finding] = []
+    if config.provider == "sandbox":
+        if not config.allow_sandbox:
+            found.append(Finding(level="error", key="allow_sandbox", message=(
+                "the sandbox provider takes pretend money and anyone may approve its payments; "
+                "configure a real provider, or set allow_sandbox = true for a test deployment")))
+        else:
+            found.append(Finding(level="error" if production else "warning", key="provider",
+                                 message="SANDBOX PAYMENTS: no real money moves; never take real orders"))
+        if len(config.sandbox.secret.encode()) < MIN_SECRET_BYTES:
+            found.append(Finding(level="error", key="sandbox.secret", message=(
+                f"the notification secret must be at least {MIN_SECRET_BYTES} bytes (it has "
+                f"{len(config.sandbox.secret.encode())}); make one with: python -c "
+                "\"import secrets; print(secrets.token_urlsafe(32))\"")))
+    return found

@@ -9,6 +9,7 @@ from bazaar.plugins.payments import (
     policy,
 )
 from bazaar.plugins.payments.api import ROUTES
+from bazaar.plugins.payments.config import checks
 from bazaar.plugins.payments.hooks import SUBSCRIBES, PaymentsHooks
 from bazaar.plugins.payments.providers.sandbox.api import ROUTES as SANDBOX_ROUTES
 from bazaar.plugins.payments.timers import timers_for
@@ -32,4 +33,5 @@ def declare(pid: str, other: str, summary: str, config: Any, rules: Any) -> Plug
         timers=timers_for(pid),
         subscribes=SUBSCRIBES,
         policy=lambda cfg: policy.explain(rules, cfg),
+        checks=checks,
     )

@@ -98,6 +98,9 @@ class Kit:
         return merchant_id, owner
 
     async def __aenter__(self) -> Kit:
+        from bazaar.core.kernel.checks import enforce
+
+        enforce(self.runtime.findings())  # as a server start does: configuration errors refuse
         await self.runtime.start()
         await self.runtime.migrate()
         return self
@@ -105,6 +108,20 @@ class Kit:
     async def __aexit__(self, *exc: Any) -> None:
         await self.client.aclose()
         await self.runtime.stop()
+
+
+#: a test market may use the payment sandbox (production refuses it without ``allow_sandbox``)
+SANDBOX_DEFAULTS: dict[str, dict[str, Any]] = {
+    pid: {"allow_sandbox": True, "sandbox": {"secret": "kit-sandbox-notification-secret-0123456789"}}
+    for pid in ("payments.escrow", "payments.instant")
+}
+
+
+def _merged(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in top.items():
+        out[key] = _merged(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+    return out
 
 
 async def build_kit(
@@ -126,7 +143,10 @@ async def build_kit(
         "argon2_memory_kib": 64,
     }
     plugin_table: dict[str, Any] = {"enabled": list(plugins)}
-    for pid, table in (config or {}).items():
+    config = {**{pid: {} for pid in plugins if pid in SANDBOX_DEFAULTS}, **(config or {})}
+    for pid, table in config.items():
+        if pid in SANDBOX_DEFAULTS:
+            table = _merged(SANDBOX_DEFAULTS[pid], table)
         node = plugin_table
         parts = pid.split(".")
         for part in parts[:-1]:

@@ -17,6 +17,7 @@ from urllib.parse import urlparse, urlunparse
 
 import msgspec
 import pytest
+from cryptography.fernet import Fernet
 
 from bazaar.core.kernel.timers import Worker, backoff
 from bazaar.sdk.plugin import Plugin
@@ -269,6 +270,9 @@ async def test_two_worker_processes_run_each_timer_exactly_once(bazaar_factory, 
         BAZAAR_WORKER__BATCH_SIZE="25",
         BAZAAR_LOG__JSON="false",
         BAZAAR_LOG__LEVEL="WARNING",
+        # a worker refuses to start without an encryption key (issue 10)
+        BAZAAR_SECURITY__ENCRYPTION_KEYS='{k1 = "' + Fernet.generate_key().decode() + '"}',
+        BAZAAR_SECURITY__ACTIVE_KEY_ID="k1",
     )
     names = [f"bazaar-mp-{os.getpid()}-{n}" for n in (1, 2)]
     logs = [(tmp_path / f"{name}.out").open("w+") for name in names]

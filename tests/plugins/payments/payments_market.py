@@ -9,13 +9,13 @@ from typing import Any
 from bazaar.sdk.testing import seed
 from bazaar.sdk.testing.payments import checkout, line
 
-SECRET = "test-sandbox-secret-0123456789"
+SECRET = "test-sandbox-secret-0123456789-abcdef"
 PLUGINS = ("payments.escrow", "payments.instant")
 
 
 def config_for(plugin: str, *, payout_interval_hours: int = 24, **sandbox: Any) -> dict[str, Any]:
     """The only thing that differs between an escrow and an instant market."""
-    return {plugin: {"preset": "cn", "payout_interval_hours": payout_interval_hours,
+    return {plugin: {"preset": "cn", "payout_interval_hours": payout_interval_hours, "allow_sandbox": True,
                      "sandbox": {"secret": SECRET, **sandbox}}}
 
 

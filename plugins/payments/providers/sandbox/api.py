@@ -16,6 +16,7 @@ from bazaar.sdk.api import RuntimeDep, problems
 from bazaar.sdk.errors import NotFound, ProviderError
 
 PAGE = (Path(__file__).parent / "page.html").read_text(encoding="utf-8")
+SCRIPT = (Path(__file__).parent / "pay.js").read_text(encoding="utf-8")
 
 
 def _sandbox(rt: Any) -> Any:
@@ -40,6 +41,12 @@ class SandboxController(Controller):
         body = PAGE.replace("{{id}}", html.escape(view["id"])).replace("{{amount}}", html.escape(amount))
         body = body.replace("{{status}}", html.escape(view["status"]))
         return Response(body, media_type=MediaType.HTML)
+
+    @get("/pay.js", operation_id="payments_sandbox_script", opt={"auth": "public"}, include_in_schema=False,
+         media_type="text/javascript")
+    async def script(self) -> Response[str]:
+        """The pay page's script (served apart: the page's CSP forbids inline scripts)."""
+        return Response(SCRIPT, media_type="text/javascript")
 
     @get("/pay/{payment_id:str}/status", operation_id="payments_sandbox_status", opt={"auth": "public"},
          responses=problems(NotFound))

@@ -4,6 +4,7 @@ Plugins import ``bazaar.sdk`` and never core internals:
 
 * ``Plugin`` (the declaration), ``hookimpl`` (the marker), ``bazaar.sdk.hookspecs`` (the contract);
 * ``bazaar.sdk.types`` (frozen snapshots passed to hooks), ``Money``, the errors;
+* ``bazaar.sdk.events`` (the core's typed domain events; ``Event`` to define a plugin's own);
 * ``bazaar.sdk.api`` (what route handlers need: the runtime and actor dependencies, problem
   responses, id checks, list envelopes);
 * ``bazaar.sdk.services`` (the core facades a plugin may call: merchants, catalogue, orders);

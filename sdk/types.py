@@ -7,7 +7,7 @@ requests or the app. Hooks evolve by adding fields and arguments, never by chang
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Literal
 
 import msgspec
 
@@ -28,19 +28,6 @@ class Objection(msgspec.Struct, frozen=True, kw_only=True):
 
     reason: str
     code: str | None = None
-
-
-class DomainEvent(msgspec.Struct, frozen=True, kw_only=True):
-    """An event from the outbox as handed to ``bazaar_handle_event`` and webhooks.
-
-    ``id`` is unique: handlers are called at least once and dedupe by it.
-    """
-
-    id: str
-    type: str
-    occurred_at: datetime
-    subject: str | None = None
-    data: dict[str, Any] = {}
 
 
 class ReadinessCheck(msgspec.Struct, frozen=True, kw_only=True):

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 import msgspec
 
@@ -40,6 +40,16 @@ from bazaar.core.kernel.runtime import Runtime
 from bazaar.core.merchants import service as merchants
 from bazaar.core.merchants.states import SELLING
 from bazaar.sdk.errors import Conflict, FieldProblem, NotFound, ValidationFailed
+from bazaar.sdk.events import (
+    SYSTEM,
+    By,
+    ListingEventName,
+    ListingReason,
+    ListingStatusChanged,
+    ListingStatusName,
+    ProductCreated,
+    SkuPriceChanged,
+)
 from bazaar.sdk.money import Money
 from bazaar.sdk.types import ListingSnapshot, MerchantSnapshot, ReviewFinding, SkuSnapshot
 
@@ -264,13 +274,21 @@ async def _change_status(
         "plugin, at) VALUES ({}, {}, {}, {}, {}, {}, {}, {})",
         new_id("psc"), row["id"], frm, to, _dump(reasons or []), actor_id, plugin, now,
     )
-    data = {"product_id": row["id"], "merchant_id": row["merchant_id"], "from": frm, "to": to,
-            "reasons": reasons or [], "plugin": plugin, "actor_id": actor_id}
-    if event in ("submit", "revise"):
-        await rt.events.emit("product.submitted", data, subject=row["id"])
-    elif to in ("live", "rejected", "delisted"):
-        await rt.events.emit(f"product.{to}", data, subject=row["id"])
+    await rt.emit(ListingStatusChanged(
+        product_id=row["id"], merchant_id=row["merchant_id"], from_status=cast(ListingStatusName, frm),
+        to_status=cast(ListingStatusName, to), event=cast(ListingEventName, event),
+        reasons=tuple(msgspec.convert(reasons or [], list[ListingReason])), by=_by(event, actor_id, plugin),
+    ))
     return {**row, **sets}
+
+
+def _by(event: str, actor_id: str | None, plugin: str | None) -> By:
+    """Who moved a listing: a plugin, the merchant (submit, revise, edit, delist), an operator, or the review itself."""
+    if plugin:
+        return By(kind="plugin", id=actor_id, plugin=plugin)
+    if actor_id is None:
+        return SYSTEM
+    return By(kind="merchant" if event in ("submit", "revise", "edit", "delist") else "operator", id=actor_id)
 
 
 async def _review(
@@ -362,8 +380,7 @@ async def create_product(rt: Runtime, merchant_id: str, data: ProductCreate, act
         )
         await _insert_skus(rt, product_id, merchant_id, data.skus, actor.user_id)
         await refresh_product_summary(rt, product_id)
-        await rt.events.emit("product.created", {"product_id": product_id, "merchant_id": merchant_id},
-                             subject=product_id)
+        await rt.emit(ProductCreated(product_id=product_id, merchant_id=merchant_id))
     return await _merchant_view(rt, product_id)
 
 
@@ -497,12 +514,9 @@ async def patch_sku(
             await rt.db.execute(f"UPDATE catalogue_sku SET {assignments} WHERE id = {{}}", *sets.values(), sku_id)
             await refresh_product_summary(rt, product_id)
             if "price_minor" in sets and sets["price_minor"] != sku["price_minor"]:
-                await rt.events.emit(
-                    "sku.price_changed",
-                    {"sku_id": sku_id, "product_id": product_id, "from": sku["price_minor"], "to": sets["price_minor"],
-                     "actor_id": actor.user_id},
-                    subject=product_id,
-                )
+                await rt.emit(SkuPriceChanged(sku_id=sku_id, product_id=product_id, from_minor=int(sku["price_minor"]),
+                                              to_minor=int(sets["price_minor"]),
+                                              by=By(kind="merchant", id=actor.user_id)))
         sku = await rt.db.fetchrow("SELECT * FROM catalogue_sku WHERE id = {}", sku_id)
     assert sku is not None
     return sku_out(sku)

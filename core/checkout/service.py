@@ -25,7 +25,7 @@ from bazaar.core.auth.actor import Actor
 from bazaar.core.catalogue.states import ListingStatus
 from bazaar.core.checkout import acknowledgements, policy, promotions
 from bazaar.core.checkout.schemas import CheckoutCreate, CheckoutOrderOut, CheckoutOut, PaymentOut
-from bazaar.core.checkout.states import CHECKOUT, CheckoutStatus, settle_event
+from bazaar.core.checkout.states import CHECKOUT, CheckoutEvent, CheckoutStatus, settle_event
 from bazaar.core.inventory import service as inventory
 from bazaar.core.kernel.http import check_id
 from bazaar.core.kernel.ids import looks_like, new_id
@@ -43,6 +43,7 @@ from bazaar.sdk.errors import (
     ProviderError,
     ValidationFailed,
 )
+from bazaar.sdk.events import CheckoutCreated, CheckoutOutcome, CheckoutSettled, OrderCreated
 from bazaar.sdk.money import Money
 from bazaar.sdk.states import deadlines
 from bazaar.sdk.timers import Due
@@ -61,6 +62,11 @@ from bazaar.sdk.types import (
 log = logging.getLogger("bazaar.checkout")
 
 EXPIRE_TIMER = "core.checkout_expire"
+#: the ``checkout.settled`` outcome of each settling event
+OUTCOME: dict[CheckoutEvent, CheckoutOutcome] = {
+    CheckoutEvent.pay: "paid", CheckoutEvent.place: "placed", CheckoutEvent.cancel: "cancelled",
+    CheckoutEvent.expire: "expired",
+}
 
 
 class DuplicatePaymentMethod(BazaarError):
@@ -357,12 +363,12 @@ async def _create(rt: Runtime, actor: Actor, data: CheckoutCreate, idempotency_k
         "idempotency_key, created_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})",
         checkout_id, customer_id, CHECKOUT.initial, cur, *sums, method.id, provider_id, data.buyer_note, sealed, idempotency_key, now,
     )
-    await rt.events.emit("checkout.created", {"checkout_id": checkout_id, "customer_id": customer_id,
-                                              "orders": [o for o, _, _ in order_rows]}, subject=checkout_id)
+    await rt.emit(CheckoutCreated(checkout_id=checkout_id, customer_id=customer_id,
+                                  order_ids=tuple(o for o, _, _ in order_rows),
+                                  total=Money(amount=sums[3], currency=cur), payment_method=method.id))
     for order_id, merchant_id, totals in order_rows:
-        await rt.events.emit("order.created", {"order_id": order_id, "checkout_id": checkout_id,
-                                               "merchant_id": merchant_id, "customer_id": customer_id,
-                                               "total": msgspec.to_builtins(totals.total)}, subject=order_id)
+        await rt.emit(OrderCreated(order_id=order_id, checkout_id=checkout_id, merchant_id=merchant_id,
+                                   customer_id=customer_id, total=totals.total))
 
     start = await _start_payment(rt, ctx, provider_id, await checkout_snapshot(rt, checkout_id))
     expires_at = start.expires_at or now + timedelta(minutes=cfg.unpaid_timeout_minutes)
@@ -443,7 +449,9 @@ async def checkout_snapshot(rt: Runtime, checkout_id: str) -> CheckoutSnapshot:
 async def settle(rt: Runtime, checkout_id: str, *, ctx: HookContext, reason: str) -> None:
     """After an order of a pending checkout moved: once none is pending, the checkout is paid,
     placed or cancelled (the ``checkout.checkout`` machine, :func:`states.settle_event`);
-    a cancelled one has its payment voided at the provider."""
+    a cancelled one has its payment voided at the provider. Emits ``checkout.settled`` with
+    the outcome (``expired`` when the payment deadline had passed).
+    """
     row = await _load(rt, checkout_id)
     if row["status"] != CheckoutStatus.pending_payment:
         return
@@ -463,8 +471,7 @@ async def settle(rt: Runtime, checkout_id: str, *, ctx: HookContext, reason: str
     if status == CheckoutStatus.cancelled and row["payment_provider"] and row["payment_id"]:
         provider = rt.plugins.provider("payment", row["payment_provider"])
         await provider.cancel_payment(ctx, await checkout_snapshot(rt, checkout_id), reason)
-    await rt.events.emit(f"checkout.{status}", {"checkout_id": checkout_id, "customer_id": row["customer_id"]},
-                         subject=checkout_id)
+    await rt.emit(CheckoutSettled(checkout_id=checkout_id, customer_id=row["customer_id"], outcome=OUTCOME[event]))
 
 
 def _aware(value: Any) -> datetime:
@@ -482,7 +489,8 @@ async def expire(rt: Runtime, due: Due) -> None:
         OrderState.pending_payment,
     )
     for r in rows:
-        await orders.transition(rt, r["id"], OrderEvent.expire, actor_kind="system", reason="payment not received in time")
+        await orders.transition(rt, r["id"], OrderEvent.expire, actor_kind="system", reason="payment not received in time",
+                                cancel_reason="unpaid_timeout")
 
 
 async def _load(rt: Runtime, checkout_id: str) -> dict[str, Any]:

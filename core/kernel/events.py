@@ -1,5 +1,9 @@
 """Domain events: written to the outbox in the transaction of the change, delivered after commit.
 
+An event is a typed Struct (:mod:`bazaar.sdk.events`); the outbox row keeps its type (the
+tag), subject and fields as JSON. Plugins receive it decoded again into its Struct;
+webhooks receive the JSON envelope :class:`EventEnvelope`.
+
 Each event gets one delivery timer per subscribing plugin and per matching webhook
 endpoint, so delivery reuses the worker's claiming, retries and backoff, and each
 target is retried on its own. Delivery is at least once; every event carries a unique id.
@@ -11,15 +15,16 @@ import fnmatch
 import hashlib
 import hmac
 import logging
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import httpx
 import msgspec
 
 from bazaar.core.kernel.ids import new_id
-from bazaar.sdk.errors import BazaarError
+from bazaar.sdk.errors import BazaarError, PluginError
+from bazaar.sdk.events import Event, UnknownEvent, decode_event, event_data
 from bazaar.sdk.timers import Due, outside_transaction
-from bazaar.sdk.types import DomainEvent
 
 if TYPE_CHECKING:
     from bazaar.core.kernel.runtime import Runtime
@@ -29,28 +34,64 @@ log = logging.getLogger("bazaar.events")
 DELIVER_TO_PLUGIN = "kernel.deliver_event"
 DELIVER_TO_WEBHOOK = "kernel.deliver_webhook"
 SIGNATURE_HEADER = "Bazaar-Signature"
+CORE_EVENTS = "bazaar.sdk.events"
+
+
+class EventEnvelope(msgspec.Struct, frozen=True, kw_only=True):
+    """The JSON body a webhook receives: ``{id, type, occurred_at, subject, data}``.
+
+    ``data`` is the event's own fields (:func:`bazaar.sdk.events.event_data`) in today's shape;
+    ``docs/events.md`` lists them per type.
+    """
+
+    id: str
+    type: str
+    occurred_at: datetime | None
+    subject: str | None = None
+    data: dict[str, Any] = {}
 
 
 class EventBus:
-    """Emit events into the outbox; delivery targets become timers."""
+    """Emit typed events into the outbox; delivery targets become timers."""
 
     def __init__(self, runtime: Runtime) -> None:
         self.rt = runtime
 
-    async def emit(self, type: str, data: Any = None, *, subject: str | None = None) -> str:
-        """Record an event in the current transaction and return its id."""
+    async def emit(self, event: Event) -> str:
+        """Record ``event`` in the current transaction (id and time stamped here) and return its id.
+
+        The class must be a core event (``bazaar.sdk.events``) or be listed on an enabled
+        plugin's ``Plugin(events=...)``.
+        """
+        if not isinstance(event, Event):
+            raise TypeError(f"emit takes a bazaar.sdk.events.Event, not {type(event).__name__}")
+        cls = type(event)
+        if cls.__module__ != CORE_EVENTS and cls not in self.rt.plugins.event_declarers:
+            raise PluginError(
+                f"event {cls.__qualname__} ({cls.event_type()!r}) is not declared on any enabled plugin's Plugin(events=...)"
+            )
+        event = msgspec.structs.replace(event, id=new_id("evt"), occurred_at=self.rt.clock.now())
+        await self._write(event.type, event.subject, event_data(event), event.id, event.occurred_at)
+        return event.id
+
+    async def emit_untyped(self, type: str, data: dict[str, Any], *, subject: str | None = None) -> str:
+        """Write a raw outbox row, as an older writer or an absent plugin would have (test kit only).
+
+        Lets a plugin's tests feed it an event whose class it may not import, and tests of the
+        evolution rule write rows in an old shape. Services always emit typed events.
+        """
+        return await self._write(type, subject, data, new_id("evt"), self.rt.clock.now())
+
+    async def _write(self, type: str, subject: str | None, data: dict[str, Any], event_id: str, now: Any) -> str:
         rt = self.rt
         if not rt.db.in_transaction():
             raise RuntimeError("events are emitted inside a unit of work")
-        event_id = new_id("evt")
-        now = rt.clock.now()
-        payload = msgspec.to_builtins(data) if data is not None else {}
         await rt.db.execute(
             "INSERT INTO kernel_outbox (id, type, subject, data, occurred_at) VALUES ({}, {}, {}, {}, {})",
             event_id,
             type,
             subject,
-            msgspec.json.encode(payload).decode(),
+            msgspec.json.encode(data).decode(),
             now,
         )
         for plugin_id in rt.plugins.subscribers(type):
@@ -62,20 +103,28 @@ class EventBus:
                 )
         return event_id
 
-    async def load(self, event_id: str) -> DomainEvent:
+    async def load(self, event_id: str) -> Event | UnknownEvent:
+        """The outbox event decoded into its typed Struct (older rows upgraded; unknown types raw)."""
+        row = await self._row(event_id)
+        return decode_event(row["type"], row["data"], id=row["id"], occurred_at=row["occurred_at"],
+                            subject=row["subject"])
+
+    async def envelope(self, event_id: str) -> EventEnvelope:
+        """The webhook body of an outbox event."""
+        row = await self._row(event_id)
+        event = decode_event(row["type"], row["data"], id=row["id"], occurred_at=row["occurred_at"],
+                             subject=row["subject"])
+        return EventEnvelope(id=event.id, type=event.type, occurred_at=event.occurred_at, subject=row["subject"],
+                             data=event_data(event))
+
+    async def _row(self, event_id: str) -> dict[str, Any]:
         row = await self.rt.db.fetchrow(
             "SELECT id, type, subject, data, occurred_at FROM kernel_outbox WHERE id = {}", event_id
         )
         if row is None:
             raise LookupError(f"event {event_id} is not in the outbox")
         data = row["data"]
-        return DomainEvent(
-            id=row["id"],
-            type=row["type"],
-            subject=row["subject"],
-            occurred_at=row["occurred_at"],
-            data=msgspec.json.decode(data) if isinstance(data, str | bytes) else data,
-        )
+        return {**row, "data": msgspec.json.decode(data) if isinstance(data, str | bytes) else data}
 
 
 def sign(secret: str, timestamp: str, body: bytes) -> str:
@@ -97,7 +146,7 @@ def verify(secret: str, header: str, body: bytes, *, now: int, tolerance: int = 
 
 
 async def deliver_to_plugin(rt: Runtime, due: Due) -> None:
-    """Timer handler: hand one event to one subscribing plugin, inside the timer's transaction."""
+    """Timer handler: hand the decoded event to one subscribing plugin, inside the timer's transaction."""
     event = await rt.events.load(due.subject.split(":", 1)[0])
     await rt.plugins.handle_event(due.payload["plugin"], event=event, ctx=rt.context())
 
@@ -105,7 +154,7 @@ async def deliver_to_plugin(rt: Runtime, due: Due) -> None:
 @outside_transaction
 async def deliver_to_webhook(rt: Runtime, due: Due) -> None:
     """Timer handler: POST one event to one endpoint, signed; any non-2xx answer retries."""
-    event = await rt.events.load(due.subject.split(":", 1)[0])
+    event = await rt.events.envelope(due.subject.split(":", 1)[0])
     endpoint = next((e for e in rt.settings.webhooks if e.name == due.payload["endpoint"]), None)
     if endpoint is None:
         log.warning("webhook endpoint %s is no longer configured; dropping", due.payload["endpoint"])

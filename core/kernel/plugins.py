@@ -22,6 +22,7 @@ from bazaar.core import KERNEL_VERSION
 from bazaar.core.kernel.config import Settings, explain
 from bazaar.core.kernel.versions import satisfies
 from bazaar.sdk.errors import BazaarError, ConfigError, PluginError, PluginFailed, PluginVetoed
+from bazaar.sdk.events import check_event_class
 from bazaar.sdk.hookspecs import PROJECT, hook_kind, spec_modules
 from bazaar.sdk.plugin import Plugin
 from bazaar.sdk.types import Objection
@@ -83,6 +84,8 @@ class PluginHost:
     providers: dict[tuple[str, str], Any] = field(default_factory=dict)
     provider_owner: dict[tuple[str, str], str] = field(default_factory=dict)
     timers: dict[str, Any] = field(default_factory=dict)
+    #: event classes declared by enabled plugins (``Plugin.events``), with the plugin ids declaring each
+    event_declarers: dict[type, list[str]] = field(default_factory=dict)
     _impls: dict[str, tuple[_Impl, ...]] = field(default_factory=dict)
     #: the same implementations in plugin-id order (collect and objections), sorted once at start
     _by_id: dict[str, tuple[_Impl, ...]] = field(default_factory=dict)
@@ -158,6 +161,11 @@ class PluginHost:
                     raise PluginError(f"plugin {pid!r}: {exc}") from None
             for kind, handler in plugin.timers.items():
                 self.timers[kind] = handler
+            for event_class in plugin.events:
+                problem = check_event_class(event_class)
+                if problem:
+                    raise PluginError(f"plugin {pid!r}: events: {problem}")
+                self.event_declarers.setdefault(event_class, []).append(pid)
         self._check_hook_names()
         self._build_dispatch()
         self._register_providers()

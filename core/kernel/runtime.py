@@ -24,6 +24,7 @@ from bazaar.core.kernel.plugins import PluginHost
 from bazaar.core.kernel.timers import Timers, Worker
 from bazaar.sdk.calendar import Calendar
 from bazaar.sdk.errors import PluginError
+from bazaar.sdk.events import Event
 from bazaar.sdk.plugin import Plugin
 from bazaar.sdk.types import HookContext
 
@@ -96,6 +97,10 @@ class Runtime:
     def unit_of_work(self) -> AbstractAsyncContextManager[None]:
         """One transaction for a state-changing service call; hooks it calls run inside it."""
         return self.db.transaction()
+
+    async def emit(self, event: Event) -> str:
+        """Write a typed event to the outbox in the current transaction; return its id."""
+        return await self.events.emit(event)
 
     def context(self, actor_id: str | None = None, actor_roles: tuple[str, ...] = ()) -> HookContext:
         """The narrow context handed to hooks."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 import msgspec
 
@@ -29,6 +29,15 @@ from bazaar.core.merchants.schemas import (
 from bazaar.core.privacy.masking import mask_phone
 from bazaar.core.users.service import cipher
 from bazaar.sdk.errors import Conflict, NotFound, PermissionDenied
+from bazaar.sdk.events import (
+    SYSTEM,
+    By,
+    MerchantApplied,
+    MerchantEventName,
+    MerchantStaffInvited,
+    MerchantStatusChanged,
+    MerchantStatusName,
+)
 from bazaar.sdk.types import MerchantSnapshot
 
 INVITATION_TTL = timedelta(days=7)
@@ -88,7 +97,7 @@ async def apply(rt: Runtime, actor: Actor, data: MerchantApply) -> MerchantOut:
             now,
         )
         await _add_staff(rt, merchant_id, actor.user_id or "", "owner")
-        await rt.events.emit("merchant.applied", {"merchant_id": merchant_id, "owner_id": actor.user_id}, subject=merchant_id)
+        await rt.emit(MerchantApplied(merchant_id=merchant_id, owner_id=actor.user_id or ""))
         row = await load(rt, merchant_id)
     owner = Actor(kind="user", user_id=actor.user_id, merchants={**actor.merchants, merchant_id: "owner"})
     return _out(rt, row, owner)
@@ -173,7 +182,7 @@ async def transition(
     ``to`` names the status wanted; the table's event that leads there is applied
     (``409 invalid_transition`` naming the ``allowed`` statuses when none does).
     Activation of a ``pending`` merchant by hand (no ``plugin``) is refused when a plugin
-    claims that decision. Emits ``merchant.<status>``; products follow the new status.
+    claims that decision. Emits ``merchant.status_changed``; products follow the new status.
     """
     async with rt.unit_of_work():
         row = await load(rt, merchant_id, for_update=True)
@@ -214,11 +223,11 @@ async def transition(
         from bazaar.core.catalogue.service import refresh_merchant_visibility
 
         await refresh_merchant_visibility(rt, merchant_id, str(target))
-        await rt.events.emit(
-            f"merchant.{target}",
-            {"merchant_id": merchant_id, "from": current.status, "to": str(target), "reason": reason, "plugin": plugin},
-            subject=merchant_id,
-        )
+        by = By(kind="plugin", id=actor_id, plugin=plugin) if plugin else (
+            By(kind="operator", id=actor_id) if actor_id else SYSTEM)
+        await rt.emit(MerchantStatusChanged(merchant_id=merchant_id, from_status=current.status,
+                                            to_status=cast(MerchantStatusName, str(target)), reason=reason, by=by,
+                                            event=cast(MerchantEventName, str(event))))
         return snapshot(await load(rt, merchant_id))
 
 
@@ -273,10 +282,7 @@ async def invite(rt: Runtime, merchant_id: str, data: InvitationCreate, actor: A
             now,
             now + INVITATION_TTL,
         )
-        await rt.events.emit(
-            "merchant.staff_invited", {"merchant_id": merchant_id, "invitation_id": invitation_id, "email": email},
-            subject=merchant_id,
-        )
+        await rt.emit(MerchantStaffInvited(merchant_id=merchant_id, invitation_id=invitation_id, email=email))
     return InvitationOut(id=invitation_id, merchant_id=merchant_id, email=email, role=data.role,
                          expires_at=now + INVITATION_TTL, token=token)
 

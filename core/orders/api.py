@@ -11,7 +11,13 @@ from bazaar.core.auth.guard import ActorDep
 from bazaar.core.kernel.http import Cursor, Limit, Page, check_id, problems
 from bazaar.core.kernel.runtime import RuntimeDep
 from bazaar.core.orders import service
-from bazaar.core.orders.schemas import OrderCancel, OrderOut, OrderShip, OrderSummary
+from bazaar.core.orders.schemas import (
+    AdminOrderCancel,
+    OrderCancel,
+    OrderOut,
+    OrderShip,
+    OrderSummary,
+)
 from bazaar.sdk.errors import (
     InvalidTransition,
     NotFound,
@@ -43,7 +49,10 @@ class OrdersController(Controller):
     @post("/{order_id:str}/cancel", operation_id="orders_cancel", status_code=200, opt={"auth": "user"},
           responses=problems(NotFound, InvalidTransition, PluginVetoed, ProviderError, ValidationFailed))
     async def cancel(self, rt: RuntimeDep, actor: ActorDep, order_id: str, data: JSONBody[OrderCancel]) -> OrderOut:
-        """Cancel your order before it ships: its stock is released and, if paid, it is refunded."""
+        """Cancel your order before it ships: its stock is released and, if paid, it is refunded.
+
+        The ``order.cancelled`` event says ``cancel_reason: customer_request``.
+        """
         return await service.cancel_by_customer(rt, check_id(order_id, "ord", "order_id"), actor, data.reason.strip())
 
     @post("/{order_id:str}/confirm-receipt", operation_id="orders_confirm_receipt", status_code=200,
@@ -87,6 +96,21 @@ class MerchantOrdersController(Controller):
             carrier=data.carrier, tracking_number=data.tracking_number, actor=actor,
         )
 
+    @post("/{order_id:str}/cancel", operation_id="merchant_orders_cancel", status_code=200, opt={"auth": "merchant"},
+          responses=problems(NotFound, PermissionDenied, InvalidTransition, PluginVetoed, ProviderError,
+                             ValidationFailed))
+    async def cancel(self, rt: RuntimeDep, actor: ActorDep, merchant_id: str, order_id: str,
+                     data: JSONBody[OrderCancel]) -> OrderOut:
+        """Cancel one of this merchant's orders before it ships (out of stock, cannot serve the address).
+
+        Stock is released and a paid order refunded. The ``order.cancelled`` event says
+        ``cancel_reason: merchant_request``, which the credit rating counts against the merchant.
+        """
+        return await service.cancel_by_merchant(
+            rt, check_id(merchant_id, "mch", "merchant_id"), check_id(order_id, "ord", "order_id"), actor,
+            data.reason.strip(),
+        )
+
 
 class AdminOrdersController(Controller):
     path = "/admin/orders"
@@ -112,3 +136,14 @@ class AdminOrdersController(Controller):
     async def get_order(self, rt: RuntimeDep, actor: ActorDep, order_id: str) -> OrderOut:
         """Any order with its full history (the address is masked without the ``pii`` right)."""
         return await service.read(rt, check_id(order_id, "ord", "order_id"), "operator", actor)
+
+    @post("/{order_id:str}/cancel", operation_id="admin_orders_cancel", status_code=200, opt={"auth": "operator"},
+          responses=problems(NotFound, InvalidTransition, PluginVetoed, ProviderError, ValidationFailed))
+    async def cancel(self, rt: RuntimeDep, actor: ActorDep, order_id: str, data: JSONBody[AdminOrderCancel]) -> OrderOut:
+        """Cancel any order before it ships; ``cancel_reason`` says why (default ``operator_action``).
+
+        Stock is released and a paid order refunded; ``order.cancelled`` carries the operator as
+        ``by`` and the given ``cancel_reason``.
+        """
+        return await service.cancel_by_operator(rt, check_id(order_id, "ord", "order_id"), actor,
+                                                data.reason.strip(), data.cancel_reason)

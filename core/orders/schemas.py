@@ -8,6 +8,7 @@ from typing import Annotated
 import msgspec
 from msgspec import Meta
 
+from bazaar.sdk.events import CancelReason
 from bazaar.sdk.fields import Reason
 from bazaar.sdk.money import Money
 from bazaar.sdk.states import Deadline
@@ -19,6 +20,13 @@ TrackingNumber = Annotated[str, Meta(min_length=3, max_length=100, pattern=r"^[A
 
 class OrderCancel(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     reason: Reason
+
+
+class AdminOrderCancel(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """An operator's cancellation: the text, and why in one word (default ``operator_action``)."""
+
+    reason: Reason
+    cancel_reason: CancelReason = "operator_action"
 
 
 class OrderShip(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):

@@ -2,17 +2,18 @@
 
 Facade for plugins (``from bazaar.core.orders import service``):
 
-* ``transition(rt, order_id, event, *, actor_id=None, actor_kind="user", plugin=None, reason=None)``
-  — payments mark orders ``pay``, logistics ``deliver``, after-sales ``auto_confirm`` ...
-* ``ship(rt, order_id, *, carrier, tracking_number, actor_id=None, actor_kind="user", plugin=None)``
-* ``set_aftersales_open(rt, order_id, open, *, plugin)``
+* ``transition(rt, order_id, event, *, actor_id=None, actor_kind="user", plugin=None, reason=None,
+  cancel_reason=None, proof=None)`` — payments mark orders ``pay``, logistics ``deliver``
+  (with ``proof``), after-sales ``auto_confirm``; a ``cancel`` says why (``cancel_reason``)
+* ``ship(rt, order_id, *, carrier, tracking_number, actor_id=None, actor_kind="user", plugin=None, ship_by=None)``
+* ``set_aftersales_open(rt, order_id, open, *, plugin, case_id=None)``
 * ``order_snapshot(rt, order_id)``
 
 Every transition runs in one unit of work: load the order (``FOR UPDATE`` on PostgreSQL),
 apply the transition table, ask ``bazaar_order_transition_objections`` (a veto changes
 nothing), run the side effects (release or commit stock, refund a paid order through its
-payment provider), write the state, its timestamp and a history row, and emit
-``order.<to_state>`` to the outbox.
+payment provider), write the state, its timestamp and a history row, and emit the typed
+event of the new state (``OrderPaid``, ``OrderShipped``, ``OrderCancelled`` ...) to the outbox.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from bazaar.core.kernel.http import check_id
 from bazaar.core.kernel.ids import new_id
 from bazaar.core.kernel.runtime import Runtime
 from bazaar.core.orders import states
+from bazaar.core.orders.events import order_event
 from bazaar.core.orders.schemas import (
     Address,
     OrderLineOut,
@@ -40,6 +42,7 @@ from bazaar.core.orders.schemas import (
 from bazaar.core.privacy.masking import mask_name, mask_phone, mask_text
 from bazaar.core.users.service import cipher
 from bazaar.sdk.errors import BazaarError, FieldProblem, NotFound, ProviderError, ValidationFailed
+from bazaar.sdk.events import CancelReason, OrderAftersalesClosed, OrderAftersalesOpened
 from bazaar.sdk.money import Money
 from bazaar.sdk.states import Deadline, deadlines
 from bazaar.sdk.types import AcknowledgementRecord, OrderPromotion, OrderSnapshot, RefundRequest
@@ -47,6 +50,8 @@ from bazaar.sdk.types import AcknowledgementRecord, OrderPromotion, OrderSnapsho
 log = logging.getLogger("bazaar.orders")
 
 ActorKind = Literal["user", "merchant", "operator", "plugin", "system"]
+ShippingMethod = Literal["express", "postal", "virtual"]
+
 #: who reads an order: decides how much of the shipping address is shown
 Audience = Literal["customer", "merchant", "operator"]
 
@@ -107,13 +112,20 @@ async def transition(
     actor_kind: ActorKind = "user",
     plugin: str | None = None,
     reason: str | None = None,
+    cancel_reason: CancelReason | None = None,
+    proof: str | None = None,
 ) -> OrderSnapshot:
     """Apply ``event`` to an order: the one way orders change state (see the module doc).
 
-    ``409 invalid_transition`` (with ``from`` and ``event``) when the table refuses it,
-    ``409 plugin_vetoed`` when a plugin objects; in both cases nothing changes.
+    A cancellation says why in ``cancel_reason`` (default from the event and actor: ``expire``
+    is ``unpaid_timeout``, a customer's ``customer_request``, a merchant's
+    ``merchant_request``, an operator's ``operator_action``, else ``other``); ``deliver``
+    may name its ``proof``. ``409 invalid_transition`` (with ``from`` and ``event``) when
+    the table refuses it, ``409 plugin_vetoed`` when a plugin objects; in both cases
+    nothing changes.
     """
-    return await _apply(rt, order_id, event, actor_id=actor_id, actor_kind=actor_kind, plugin=plugin, reason=reason)
+    return await _apply(rt, order_id, event, actor_id=actor_id, actor_kind=actor_kind, plugin=plugin, reason=reason,
+                        details={"cancel_reason": cancel_reason, "proof": proof})
 
 
 async def ship(
@@ -125,8 +137,15 @@ async def ship(
     actor_id: str | None = None,
     actor_kind: ActorKind = "user",
     plugin: str | None = None,
+    ship_by: datetime | None = None,
+    shipping_method: ShippingMethod | None = None,
 ) -> OrderSnapshot:
-    """Ship an order: commit its stock and record carrier and tracking number."""
+    """Ship an order: commit its stock and record carrier and tracking number.
+
+    A logistics plugin passes its ``ship_by`` deadline (``order.shipped`` then says whether it
+    was ``on_time``) and the ``shipping_method`` (``express``, ``postal``, ``virtual``), which
+    picks the receipt window.
+    """
     return await _apply(
         rt,
         order_id,
@@ -136,6 +155,7 @@ async def ship(
         plugin=plugin,
         reason=None,
         extra={"carrier": carrier, "tracking_number": tracking_number},
+        details={"ship_by": ship_by, "shipping_method": shipping_method},
     )
 
 
@@ -149,6 +169,7 @@ async def _apply(
     plugin: str | None,
     reason: str | None,
     extra: dict[str, Any] | None = None,
+    details: dict[str, Any] | None = None,
 ) -> OrderSnapshot:
     async with rt.unit_of_work():
         row = await _load(rt, order_id, for_update=True)
@@ -163,34 +184,24 @@ async def _apply(
         if target in states.TIMESTAMP_COLUMN:
             changes[states.TIMESTAMP_COLUMN[target]] = now
         lines = await stock_lines(rt, order_id)
+        details = {**(details or {}), **(extra or {})}
         if target == states.OrderState.cancelled:
             changes["cancel_reason"] = reason
             await inventory.release(
                 rt, lines, ref=order_id, actor_id=actor_id, reason="payment_timeout" if event == "expire" else "order_cancelled"
             )
             if before.state in states.PAID:
-                changes["refunded_minor"] = row["refunded_minor"] + await _refund_all(rt, row, before, reason, ctx)
+                refunded = Money(amount=await _refund_all(rt, row, before, reason, ctx), currency=row["currency"])
+                changes["refunded_minor"] = row["refunded_minor"] + refunded.amount
+                details["refunded"] = refunded
         elif target == states.OrderState.shipped:
             await inventory.commit(rt, lines, ref=order_id, actor_id=actor_id)
         sets = ", ".join(f"{column} = {{}}" for column in changes)
         await rt.db.execute(f"UPDATE orders_order SET {sets} WHERE id = {{}}", *changes.values(), order_id)
         await _history(rt, order_id, before.state, str(target), str(event), actor_id, actor_kind, plugin, reason)
         after = snapshot(await _load(rt, order_id))
-        await rt.events.emit(
-            f"order.{target}",
-            {
-                "order_id": order_id,
-                "checkout_id": after.checkout_id,
-                "merchant_id": after.merchant_id,
-                "customer_id": after.customer_id,
-                "from": before.state,
-                "to": str(target),
-                "event": str(event),
-                "reason": reason,
-                "plugin": plugin,
-            },
-            subject=order_id,
-        )
+        await rt.emit(order_event(target, str(event), before=before, now=now, actor_id=actor_id, actor_kind=actor_kind,
+                                  plugin=plugin, reason=reason, details=details))
         if before.state == states.OrderState.pending_payment:
             from bazaar.core.checkout.service import settle
 
@@ -250,7 +261,9 @@ async def _history(
     )
 
 
-async def set_aftersales_open(rt: Runtime, order_id: str, open: bool, *, plugin: str) -> OrderSnapshot:
+async def set_aftersales_open(
+    rt: Runtime, order_id: str, open: bool, *, plugin: str, case_id: str | None = None
+) -> OrderSnapshot:
     """Raise or clear the order's ``aftersales_open`` flag (the after-sales plugin owns it).
 
     Not a state change: the history gets an ``aftersales_open`` / ``aftersales_close``
@@ -265,11 +278,8 @@ async def set_aftersales_open(rt: Runtime, order_id: str, open: bool, *, plugin:
         )
         event = "aftersales_open" if open else "aftersales_close"
         await _history(rt, order_id, row["state"], row["state"], event, None, "plugin", plugin, None)
-        await rt.events.emit(
-            f"order.aftersales_{'opened' if open else 'closed'}",
-            {"order_id": order_id, "merchant_id": row["merchant_id"], "plugin": plugin},
-            subject=order_id,
-        )
+        flag = OrderAftersalesOpened if open else OrderAftersalesClosed
+        await rt.emit(flag(order_id=order_id, merchant_id=row["merchant_id"], plugin=plugin, case_id=case_id))
         return snapshot(await _load(rt, order_id))
 
 
@@ -287,10 +297,28 @@ async def _owned(rt: Runtime, order_id: str, *, customer_id: str | None = None, 
 
 
 async def cancel_by_customer(rt: Runtime, order_id: str, actor: Actor, reason: str) -> OrderOut:
-    """The customer cancels an order before shipment (a paid order is refunded)."""
+    """The customer cancels an order before shipment (a paid order is refunded): ``customer_request``."""
     await _owned(rt, order_id, customer_id=actor.user_id)
-    await transition(rt, order_id, "cancel", actor_id=actor.user_id, actor_kind="user", reason=reason)
+    await transition(rt, order_id, "cancel", actor_id=actor.user_id, actor_kind="user", reason=reason,
+                     cancel_reason="customer_request")
     return await read(rt, order_id, "customer", actor)
+
+
+async def cancel_by_merchant(rt: Runtime, merchant_id: str, order_id: str, actor: Actor, reason: str) -> OrderOut:
+    """Merchant staff cancel one of their orders before shipment (refunded if paid): ``merchant_request``."""
+    await _owned(rt, order_id, merchant_id=merchant_id)
+    await transition(rt, order_id, "cancel", actor_id=actor.user_id, actor_kind=_staff_kind(actor, merchant_id),
+                     reason=reason, cancel_reason="merchant_request")
+    return await read(rt, order_id, "merchant", actor)
+
+
+async def cancel_by_operator(rt: Runtime, order_id: str, actor: Actor, reason: str,
+                             cancel_reason: CancelReason) -> OrderOut:
+    """Platform staff cancel any order before shipment, saying why (default ``operator_action``)."""
+    await _load(rt, order_id)
+    await transition(rt, order_id, "cancel", actor_id=actor.user_id, actor_kind="operator", reason=reason,
+                     cancel_reason=cancel_reason)
+    return await read(rt, order_id, "operator", actor)
 
 
 async def confirm_receipt(rt: Runtime, order_id: str, actor: Actor) -> OrderOut:
@@ -298,6 +326,11 @@ async def confirm_receipt(rt: Runtime, order_id: str, actor: Actor) -> OrderOut:
     await _owned(rt, order_id, customer_id=actor.user_id)
     await transition(rt, order_id, "confirm_receipt", actor_id=actor.user_id, actor_kind="user")
     return await read(rt, order_id, "customer", actor)
+
+
+def _staff_kind(actor: Actor, merchant_id: str) -> ActorKind:
+    """``merchant`` for the store's staff, ``operator`` for platform staff acting on a merchant route."""
+    return "operator" if actor.is_operator and merchant_id not in actor.merchants else "merchant"
 
 
 async def ship_by_merchant(
@@ -311,7 +344,7 @@ async def ship_by_merchant(
         carrier=carrier.strip(),
         tracking_number=tracking_number,
         actor_id=actor.user_id,
-        actor_kind="operator" if actor.is_operator and merchant_id not in actor.merchants else "merchant",
+        actor_kind=_staff_kind(actor, merchant_id),
     )
     return await read(rt, order_id, "merchant", actor)
 

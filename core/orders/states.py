@@ -85,7 +85,7 @@ ORDER = StateMachine(
         E.deliver: {"system"},  # a logistics plugin, on the carrier's scan
         E.confirm_receipt: {"customer"},
         E.auto_confirm: {"system"},  # the receipt window ended
-        E.cancel: {"customer", "system"},  # before shipment; plugins cancel late or refused orders
+        E.cancel: {"customer", "merchant", "operator", "system"},  # before shipment; plugins cancel late or refused orders
         E.expire: {"system"},  # unpaid timeout
     },
     final=FINAL,

@@ -35,6 +35,7 @@ from bazaar.sdk.errors import (
     Unauthorized,
     ValidationFailed,
 )
+from bazaar.sdk.events import UserRegistered
 
 API_KEY_PREFIX = "bzk_"
 
@@ -130,7 +131,7 @@ async def create_user(
             msgspec.json.encode(operator_rights or []).decode(),
             rt.clock.now(),
         )
-        await rt.events.emit("user.registered", {"user_id": user_id}, subject=user_id)
+        await rt.emit(UserRegistered(user_id=user_id))
     return user_id
 
 

@@ -20,7 +20,8 @@ for escrow, ``auto_confirm.*``, ``extend.*``, ``pause_on_aftersales``; the sandb
 Hooks: ``bazaar_register_providers`` (provider id = plugin id),
 ``bazaar_collect_payment_methods``, ``bazaar_select_payment_provider``,
 ``bazaar_handle_event`` (``order.shipped``, ``order.completed``, ``order.cancelled``,
-``aftersales.case_opened``, ``aftersales.case_closed``).
+``order.aftersales_opened``, ``order.aftersales_closed``). Events (``events.py``):
+``payments.refund_settled``, ``payments.released``.
 
 Timers: ``<id>.dispatch``, ``<id>.sandbox_deliver``, ``<id>.payout``,
 ``payments.escrow.auto_confirm``. CLI: ``bazaar payments payout``.

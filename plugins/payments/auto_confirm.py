@@ -7,8 +7,8 @@ With escrow, release waits on it; with instant capture it only completes the ord
   ``shipping_method`` says so) after the shipment day (``rt.calendar.add_days``).
 * The customer may extend once (``extend.max_times``) by ``extend.days`` when at most
   ``extend.when_remaining_days_le`` days remain.
-* ``aftersales.case_opened`` pauses the clock (the remaining time is kept) and holds any
-  release; ``aftersales.case_closed`` resumes it with the time that was left, and releases
+* ``order.aftersales_opened`` pauses the clock (the remaining time is kept) and holds any
+  release; ``order.aftersales_closed`` resumes it with the time that was left, and releases
   if the order was confirmed meanwhile (``pause_on_aftersales``).
 """
 
@@ -20,6 +20,7 @@ from typing import Any
 from bazaar.plugins.payments import orders_port, policy, service
 from bazaar.plugins.payments.states import CONFIRMING
 from bazaar.sdk.errors import Conflict, NotFound, PermissionDenied
+from bazaar.sdk.events import OrderShipped
 from bazaar.sdk.timers import Due
 
 
@@ -32,11 +33,13 @@ async def _order(rt: Any, order_id: str) -> dict[str, Any] | None:
     return await rt.db.fetchrow(f"SELECT * FROM payments_order WHERE order_id = {{}}{lock}", order_id)
 
 
-async def on_shipped(rt: Any, pid: str, order_id: str, data: dict[str, Any]) -> None:
+async def on_shipped(rt: Any, pid: str, event: OrderShipped) -> None:
+    """Start the receipt clock from the shipment (``shipping_method`` picks the days; default express)."""
+    order_id = event.order_id
     op = await _order(rt, order_id)
     if op is None or op["state"] not in CONFIRMING or op["confirm_due_at"] is not None:
         return
-    method = data.get("shipping_method") or "express"
+    method = event.shipping_method or "express"
     days = service.rules(rt, pid).get(f"auto_confirm.{method}_days", service.rules(rt, pid)["auto_confirm.express_days"])
     now = rt.clock.now()
     if days is None:

@@ -10,6 +10,7 @@ from bazaar.plugins.payments import (
 )
 from bazaar.plugins.payments.api import ROUTES
 from bazaar.plugins.payments.config import checks
+from bazaar.plugins.payments.events import EVENTS
 from bazaar.plugins.payments.hooks import SUBSCRIBES, PaymentsHooks
 from bazaar.plugins.payments.providers.sandbox.api import ROUTES as SANDBOX_ROUTES
 from bazaar.plugins.payments.timers import timers_for
@@ -32,6 +33,7 @@ def declare(pid: str, other: str, summary: str, config: Any, rules: Any) -> Plug
         routes=(*ROUTES, *SANDBOX_ROUTES),
         timers=timers_for(pid),
         subscribes=SUBSCRIBES,
+        events=EVENTS,
         policy=lambda cfg: policy.explain(rules, cfg),
         checks=checks,
     )

@@ -4,8 +4,8 @@
 * ``bazaar_collect_payment_methods`` / ``bazaar_select_payment_provider``: the configured
   ``methods``, taken by this plugin's provider.
 * ``bazaar_handle_event``: ``order.shipped`` (start the receipt clock), ``order.completed``
-  (release), ``order.cancelled`` (stop the clock), ``aftersales.case_opened`` /
-  ``aftersales.case_closed`` (pause / resume); deduped by event id.
+  (release), ``order.cancelled`` (stop the clock), ``order.aftersales_opened`` /
+  ``order.aftersales_closed`` (pause / resume); deduped by event id.
 """
 
 from __future__ import annotations
@@ -13,12 +13,19 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from bazaar.plugins.payments import auto_confirm, compensation, service
+from bazaar.sdk.events import (
+    AnyEvent,
+    OrderAftersalesClosed,
+    OrderAftersalesOpened,
+    OrderCancelled,
+    OrderCompleted,
+    OrderShipped,
+)
 from bazaar.sdk.hookspecs import hookimpl
 from bazaar.sdk.types import (
     CheckoutQuote,
     CheckoutSnapshot,
     CompensationRequest,
-    DomainEvent,
     HookContext,
     PaymentMethod,
     PaymentStart,
@@ -27,8 +34,8 @@ from bazaar.sdk.types import (
 )
 
 #: the event types both plugins listen to (``Plugin.subscribes``)
-SUBSCRIBES = ("order.shipped", "order.completed", "order.cancelled", "aftersales.case_opened",
-              "aftersales.case_closed", "order.aftersales_opened", "order.aftersales_closed")
+SUBSCRIBES = ("order.shipped", "order.completed", "order.cancelled", "order.aftersales_opened",
+              "order.aftersales_closed")
 
 
 class PaymentProviderObject:
@@ -79,7 +86,8 @@ class PaymentsHooks:
         return self.context.id if method in self.context.config.methods else None
 
     @hookimpl
-    async def bazaar_handle_event(self, event: DomainEvent, ctx: HookContext) -> None:
+    async def bazaar_handle_event(self, event: AnyEvent, ctx: HookContext) -> None:
+        """Receipt clock and release from order events, deduped by event id."""
         rt, pid = self.context.runtime, self.context.id
         seen = await rt.db.execute(
             "INSERT INTO payments_seen_event (event_id, type, seen_at) VALUES ({}, {}, {}) "
@@ -88,16 +96,13 @@ class PaymentsHooks:
         )
         if not seen:
             return
-        order_id = event.data.get("order_id") or event.subject
-        if not order_id:
-            return
-        if event.type == "order.shipped":
-            await auto_confirm.on_shipped(rt, pid, order_id, event.data)
-        elif event.type == "order.completed":
-            await service.request_release(rt, pid, order_id, "receipt confirmed")
-        elif event.type == "order.cancelled":
-            await rt.timers.cancel(auto_confirm.kind(pid), order_id)
-        elif event.type in ("aftersales.case_opened", "order.aftersales_opened"):
-            await auto_confirm.case_opened(rt, pid, order_id)
-        elif event.type in ("aftersales.case_closed", "order.aftersales_closed"):
-            await auto_confirm.case_closed(rt, pid, order_id)
+        if isinstance(event, OrderShipped):
+            await auto_confirm.on_shipped(rt, pid, event)
+        elif isinstance(event, OrderCompleted):
+            await service.request_release(rt, pid, event.order_id, "receipt confirmed")
+        elif isinstance(event, OrderCancelled):
+            await rt.timers.cancel(auto_confirm.kind(pid), event.order_id)
+        elif isinstance(event, OrderAftersalesOpened):
+            await auto_confirm.case_opened(rt, pid, event.order_id)
+        elif isinstance(event, OrderAftersalesClosed):
+            await auto_confirm.case_closed(rt, pid, event.order_id)

@@ -2,7 +2,7 @@
 
 ``bazaar.core.orders.service.transition(rt, order_id, event, *, actor_id, actor_kind,
 plugin, reason)`` runs inside the caller's unit of work; the order then emits
-``order.<state>`` through the outbox.
+its typed event (``order.paid``, ``order.completed``) through the outbox.
 """
 
 from __future__ import annotations

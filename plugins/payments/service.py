@@ -16,6 +16,7 @@ from typing import Any, Literal
 import msgspec
 
 from bazaar.plugins.payments import ledger, orders_port, policy
+from bazaar.plugins.payments.events import FundsReleased, RefundSettled
 from bazaar.plugins.payments.ledger import PLATFORM, Line
 from bazaar.plugins.payments.providers import adapter
 from bazaar.plugins.payments.providers.base import BadNotification, Notice, decode_detail
@@ -36,6 +37,7 @@ from bazaar.plugins.payments.states import (
 from bazaar.plugins.payments.transitions import move
 from bazaar.sdk.api import new_id
 from bazaar.sdk.errors import Conflict, FieldProblem, NotFound, Unauthorized, ValidationFailed
+from bazaar.sdk.money import Money
 from bazaar.sdk.types import CheckoutSnapshot, PaymentStart, RefundResult
 
 log = logging.getLogger("bazaar.payments")
@@ -234,6 +236,8 @@ async def _apply(rt: Any, pid: str, notice: Notice, notification_id: str) -> str
         if kind == "release":
             await move(rt, ORDER_MONEY, await _order_row(rt, instruction["order_id"]), OrderMoneyEvent.fail_release,
                        updated_at=now)
+        elif kind == "refund":
+            await _refund_settled(rt, pid, instruction, "failed")
         return f"{kind}_failed"
     if notice.amount != instruction["amount_minor"] or notice.currency != instruction["currency"]:
         await move(rt, INSTRUCTION, instruction, InstructionEvent.flag_for_review,
@@ -340,6 +344,9 @@ async def _post_release(rt: Any, pid: str, ins: dict[str, Any], notification_id:
                *await _credit_merchant(rt, ins["merchant_id"], ins["currency"], detail["merchant"], oid)],
     )
     await move(rt, ORDER_MONEY, await _order_row(rt, oid), OrderMoneyEvent.confirm_release, updated_at=rt.clock.now())
+    await rt.emit(FundsReleased(order_id=oid, merchant_id=ins["merchant_id"], plugin=pid,
+                                amount=Money(amount=ins["amount_minor"], currency=ins["currency"]),
+                                commission=Money(amount=detail["commission"], currency=ins["currency"])))
     await ensure_payout_timer(rt, pid)
 
 
@@ -362,6 +369,16 @@ async def _post_refund(rt: Any, pid: str, ins: dict[str, Any], notification_id: 
         payment_id=ins["payment_id"], instruction_id=ins["id"], notification_id=notification_id,
         memo=f"from {source}: {ins['reason'] or ''}".strip(), lines=lines,
     )
+    await _refund_settled(rt, pid, ins, "succeeded")
+
+
+async def _refund_settled(rt: Any, pid: str, ins: dict[str, Any], outcome: Literal["succeeded", "failed"]) -> None:
+    """``payments.refund_settled`` for a refund instruction the provider confirmed or refused."""
+    await rt.emit(RefundSettled(
+        order_id=ins["order_id"], merchant_id=ins["merchant_id"], refund_id=ins["id"], outcome=outcome,
+        amount=Money(amount=ins["amount_minor"], currency=ins["currency"]),
+        source=decode_detail(ins["detail"]).get("source"), reason=ins["reason"], plugin=pid,
+    ))
 
 
 async def _post_payout(rt: Any, pid: str, ins: dict[str, Any], notification_id: str) -> None:
@@ -464,8 +481,6 @@ def _refund_result(row: dict[str, Any]) -> RefundResult:
     outcome: dict[str, Literal["succeeded", "failed"]] = {
         InstructionStatus.succeeded: "succeeded", InstructionStatus.failed: "failed"}
     status: Literal["succeeded", "failed", "pending"] = outcome.get(row["status"], "pending")
-    from bazaar.sdk.money import Money
-
     return RefundResult(refund_id=row["id"], status=status, amount=Money(amount=row["amount_minor"],
                                                                          currency=row["currency"]))
 

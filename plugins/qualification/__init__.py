@@ -38,12 +38,13 @@ its origin and source.
 Hooks: ``bazaar_select_merchant_decider``, ``bazaar_merchant_transition_objections``,
 ``bazaar_listing_objections``, ``bazaar_collect_listing_review``,
 ``bazaar_collect_ranking_adjustments``, ``bazaar_register_providers`` (storage
-``qualification.db``), ``bazaar_handle_event`` (``order.*``, ``return.*``, ``complaint.*``,
-``review.*``, ``product.*``, ``merchant.applied``).
+``qualification.db``), ``bazaar_handle_event`` (``order.*``, ``shipment.late``,
+``aftersales.case_closed``, ``complaints.upheld``, ``reviews.created``,
+``product.status_changed``, ``merchant.applied``).
 
 Timers: ``qualification.reverify``, ``.reverify_deadline``, ``.escalate``,
 ``.licence_warning``, ``.licence_expiry``, ``.sanction_end``, ``.sanction_start``,
-``.credit_nightly``. Events: ``qualification.*`` (dossier_submitted/approved/rejected,
+``.credit_nightly``. Events (``events.py``): ``qualification.*`` (dossier_submitted/approved/rejected,
 reverification_opened, licence_expiring, lapsed, escalated, licence_approved/rejected,
 sanction_imposed/lifted, termination_notice).
 
@@ -58,6 +59,7 @@ from __future__ import annotations
 from bazaar.plugins.qualification import credit, policy, reverification, sanctions
 from bazaar.plugins.qualification.api import ROUTES
 from bazaar.plugins.qualification.config import QualificationConfig
+from bazaar.plugins.qualification.events import EVENTS
 from bazaar.plugins.qualification.hooks import QualificationHooks
 from bazaar.sdk.plugin import Plugin
 
@@ -73,6 +75,7 @@ plugin = Plugin(
     piccolo_app="bazaar.plugins.qualification.piccolo_app",
     routes=ROUTES,
     timers={**reverification.TIMERS, **sanctions.TIMERS, credit.NIGHTLY: credit.nightly},
-    subscribes=("order.*", "return.*", "complaint.*", "review.*", "product.*", "merchant.applied"),
+    subscribes=("order.*", *policy.CREDIT_EVENTS, "product.status_changed", "merchant.applied"),
+    events=EVENTS,
     policy=policy.explain,
 )

@@ -18,8 +18,9 @@ from bazaar.plugins.qualification.schemas import (
     CreditRuleComponent,
     CreditRules,
 )
+from bazaar.sdk.events import AnyEvent, event_data
+from bazaar.sdk.runtime import PluginRuntime
 from bazaar.sdk.timers import Due
-from bazaar.sdk.types import DomainEvent
 
 NIGHTLY = "qualification.credit_nightly"
 ORDER_KINDS = ("order", "shipped_on_time", "shipped_late", "cancelled")
@@ -32,25 +33,32 @@ async def ensure_nightly(rt: Any) -> None:
     await rt.timers.schedule(NIGHTLY, night.isoformat(), rt.calendar.end_of_day(night), {})
 
 
-async def merchant_of(rt: Any, event: DomainEvent) -> str | None:
-    found = event.data.get("merchant_id")
+async def merchant_of(rt: PluginRuntime, data: dict[str, Any], order_id: str | None) -> str | None:
+    """The merchant a fact is about: named by the event, else known from an earlier fact of the same order.
+
+    Only this plugin's own table is read (a plugin never reads the core's tables).
+    """
+    found = data.get("merchant_id")
     if isinstance(found, str):
         return found
-    if event.type.startswith("order.") and event.subject:
-        row = await rt.db.fetchrow("SELECT merchant_id FROM core_order WHERE id = {}", event.subject)
-        return row["merchant_id"] if row else None
-    return None
+    if order_id is None:
+        return None
+    row = await rt.db.fetchrow(
+        "SELECT merchant_id FROM qualification_credit_fact WHERE order_id = {} ORDER BY occurred_at LIMIT 1", order_id
+    )
+    return row["merchant_id"] if row else None
 
 
-async def record(rt: Any, event: DomainEvent) -> bool:
+async def record(rt: PluginRuntime, event: AnyEvent) -> bool:
     """Turn one event into a fact and recompute that merchant; ``False`` when it counts for nothing."""
-    fact = policy.credit_fact(event.type, event.data)
+    data = event_data(event)
+    fact = policy.credit_fact(event.type, data)
     if fact is None:
         return False
-    merchant_id = await merchant_of(rt, event)
+    order_id = data.get("order_id") or (event.subject if event.type.startswith("order.") else None)
+    merchant_id = await merchant_of(rt, data, order_id)
     if merchant_id is None:
         return False
-    order_id = event.data.get("order_id") or (event.subject if event.type.startswith("order.") else None)
     rows = await rt.db.execute(
         "INSERT INTO qualification_credit_fact (event_id, merchant_id, order_id, kind, value, occurred_at) "
         "VALUES ({}, {}, {}, {}, {}, {}) ON CONFLICT (event_id) DO NOTHING RETURNING event_id",
@@ -61,30 +69,38 @@ async def record(rt: Any, event: DomainEvent) -> bool:
     return bool(rows)
 
 
-async def counts(rt: Any, merchant_id: str) -> policy.CreditCounts:
+async def counts(rt: PluginRuntime, merchant_id: str) -> policy.CreditCounts:
+    """The merchant's facts inside the window; an order counts once however many facts it has."""
     since = rt.clock.now() - timedelta(days=service.values(rt)["credit.window_days"])
     rows = await rt.db.fetch(
-        "SELECT kind, COUNT(*) AS n, SUM(value) AS total FROM qualification_credit_fact "
-        "WHERE merchant_id = {} AND occurred_at >= {} GROUP BY kind",
+        "SELECT kind, COUNT(*) AS n, SUM(value) AS total, COUNT(DISTINCT order_id) AS orders "
+        "FROM qualification_credit_fact WHERE merchant_id = {} AND occurred_at >= {} GROUP BY kind",
         merchant_id, since,
     )
-    by = {r["kind"]: (int(r["n"]), int(r["total"] or 0)) for r in rows}
+    by = {r["kind"]: (int(r["n"]), int(r["total"] or 0), int(r["orders"])) for r in rows}
     kinds = ", ".join("{}" for _ in ORDER_KINDS)
     orders = await rt.db.fetchrow(
         f"SELECT COUNT(DISTINCT order_id) AS n FROM qualification_credit_fact WHERE merchant_id = {{}} "
         f"AND occurred_at >= {{}} AND kind IN ({kinds})",
         merchant_id, since, *ORDER_KINDS,
     )
-    n = lambda kind: by.get(kind, (0, 0))[0]  # noqa: E731
+    shipped = await rt.db.fetchrow(
+        "SELECT COUNT(DISTINCT order_id) AS n FROM qualification_credit_fact WHERE merchant_id = {} "
+        "AND occurred_at >= {} AND kind IN ('shipped_on_time', 'shipped_late')",
+        merchant_id, since,
+    )
+    n = lambda kind: by.get(kind, (0, 0, 0))[0]  # noqa: E731
+    late = by.get("shipped_late", (0, 0, 0))[2]
+    shipped_orders = int(shipped["n"]) if shipped else 0
     return policy.CreditCounts(
         orders=int(orders["n"]) if orders else 0,
-        shipped=n("shipped_on_time") + n("shipped_late"),
-        shipped_on_time=n("shipped_on_time"),
+        shipped=shipped_orders,
+        shipped_on_time=shipped_orders - late,
         cancelled=n("cancelled"),
         returned=n("returned"),
         complaints_upheld=n("complaint_upheld"),
         reviews=n("review"),
-        rating_sum=by.get("review", (0, 0))[1],
+        rating_sum=by.get("review", (0, 0, 0))[1],
     )
 
 

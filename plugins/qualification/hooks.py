@@ -6,9 +6,9 @@ from typing import Any
 
 from bazaar.plugins.qualification import credit, listing_review, service
 from bazaar.plugins.qualification.storage import DatabaseStorage
+from bazaar.sdk.events import AnyEvent, ListingStatusChanged, MerchantApplied
 from bazaar.sdk.hookspecs import hookimpl
 from bazaar.sdk.types import (
-    DomainEvent,
     HookContext,
     ListingSnapshot,
     MerchantSnapshot,
@@ -79,12 +79,12 @@ class QualificationHooks:
         return await service.merchant_badges(self.rt, merchant_ids)
 
     @hookimpl
-    async def bazaar_handle_event(self, event: DomainEvent, ctx: HookContext) -> None:
-        """Credit facts from order, return, complaint and review events; queue sync; nightly timer."""
-        if event.type.startswith("product."):
+    async def bazaar_handle_event(self, event: AnyEvent, ctx: HookContext) -> None:
+        """Listing moves keep the review queue in step; an application schedules the nightly rating run;
+        order, shipment, after-sales, complaint and review events become credit facts."""
+        if isinstance(event, ListingStatusChanged):
             await listing_review.follow(self.rt, event)
-            return
-        if event.type == "merchant.applied":
+        elif isinstance(event, MerchantApplied):
             await credit.ensure_nightly(self.rt)
-            return
-        await credit.record(self.rt, event)
+        else:
+            await credit.record(self.rt, event)

@@ -15,8 +15,9 @@ from bazaar.plugins.qualification.errors import ReviewNotFound
 from bazaar.plugins.qualification.schemas import FindingOut, ListingReviewOut
 from bazaar.plugins.qualification.states import REVIEW, ReviewEvent, ReviewStatus
 from bazaar.sdk.api import new_id
+from bazaar.sdk.events import ListingStatusChanged
 from bazaar.sdk.services import catalogue
-from bazaar.sdk.types import DomainEvent, ListingSnapshot, MerchantSnapshot, ReviewFinding
+from bazaar.sdk.types import ListingSnapshot, MerchantSnapshot, ReviewFinding
 
 OPERATOR = ("operator",)
 
@@ -142,18 +143,17 @@ async def decide(rt: Any, product_id: str, action: str, reasons: list[str], acto
     return out
 
 
-async def follow(rt: Any, event: DomainEvent) -> None:
+async def follow(rt: Any, event: ListingStatusChanged) -> None:
     """Keep the queue in step when an operator decided a queued listing through the core's admin routes."""
-    if event.data.get("plugin") == service.PLUGIN or not event.subject:
+    if event.by.plugin == service.PLUGIN:
         return
-    target = {"product.live": ReviewEvent.approve, "product.rejected": ReviewEvent.reject}.get(event.type)
+    target = {"approve": ReviewEvent.approve, "reject": ReviewEvent.reject}.get(event.event)
     if target is None:
         return
     row = await rt.db.fetchrow(
         "SELECT * FROM qualification_listing_review WHERE product_id = {} ORDER BY created_at DESC, id DESC LIMIT 1",
-        event.subject,
+        event.product_id,
     )
     if row is None or row["status"] != ReviewStatus.queued:
         return
-    reasons = [r.get("reason", "") for r in event.data.get("reasons") or [] if isinstance(r, dict)]
-    await _set(rt, row, target, reasons, event.data.get("actor_id"))
+    await _set(rt, row, target, [r.reason for r in event.reasons], event.by.id)

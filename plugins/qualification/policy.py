@@ -282,7 +282,7 @@ def licence_required(licence_kinds: Iterable[str], configured: Iterable[str]) ->
 #: component -> (what is measured, whether higher is better)
 COMPONENTS: dict[str, tuple[str, bool]] = {
     "on_time_shipping": ("orders shipped by their ship-by time / orders shipped", True),
-    "cancellation": ("orders cancelled other than by the customer / orders", False),
+    "cancellation": ("orders cancelled by the merchant's doing (its request, late shipment) / orders", False),
     "return_rate": ("returns approved / orders", False),
     "upheld_complaints": ("complaints upheld against the merchant / orders", False),
     "review_score": ("(average review rating - 1) / 4, ratings 1-5", True),
@@ -337,13 +337,25 @@ def grade(score: int | None, grades: Mapping[str, int]) -> str:
     return "D"
 
 
+#: ``aftersales.case_closed`` outcomes that count as a return against the merchant
+RETURN_OUTCOMES = frozenset({"refunded", "returned"})
+#: ``order.cancelled`` reasons the merchant caused (``bazaar.sdk.events.MERCHANT_CAUSED``)
+MERCHANT_CAUSED_CANCELS = frozenset({"merchant_request", "late_shipment"})
+#: the event types the credit rating subscribes to (besides ``order.*``)
+CREDIT_EVENTS = ("shipment.late", "aftersales.case_closed", "complaints.upheld", "reviews.created")
+
+
 def credit_fact(event_type: str, data: Mapping[str, Any]) -> tuple[str, int] | None:
     """What one domain event counts towards (fact kind, value), or ``None``.
 
-    ``order.<state>`` carries the order; ``order.shipped`` is on time when ``on_time`` is
-    true or ``shipped_at <= ship_by`` (both absent: on time); ``order.cancelled`` counts
-    unless ``by`` is ``customer``; ``return.approved``, ``complaint.upheld`` and
-    ``review.created`` (``rating`` 1-5) count as named.
+    ``order.<state>`` counts the order. ``order.shipped`` is on time unless ``on_time`` is
+    false (or ``shipped_at`` is after ``ship_by``); absent means on time. ``shipment.late``
+    (logistics: the ship-by deadline passed) marks the order shipped late. ``order.cancelled``
+    counts against the merchant only when the merchant caused it (``cancel_reason``
+    ``merchant_request`` or ``late_shipment``); a customer's own cancellation, an unpaid
+    timeout or an operator's action does not. ``aftersales.case_closed`` with ``outcome``
+    ``refunded`` or ``returned`` counts a return; ``complaints.upheld`` an upheld complaint;
+    ``reviews.created`` a review with its ``rating`` (1-5).
     """
     if event_type == "order.shipped":
         on_time = data.get("on_time")
@@ -351,15 +363,17 @@ def credit_fact(event_type: str, data: Mapping[str, Any]) -> tuple[str, int] | N
             on_time = str(data["shipped_at"]) <= str(data["ship_by"])
         return ("shipped_on_time" if on_time in (None, True) else "shipped_late", 1)
     if event_type == "order.cancelled":
-        return None if data.get("by") == "customer" else ("cancelled", 1)
+        return ("cancelled", 1) if data.get("cancel_reason") in MERCHANT_CAUSED_CANCELS else ("order", 1)
     if event_type.startswith("order."):
         return ("order", 1)
-    if event_type == "return.approved":
-        return ("returned", 1)
-    if event_type == "complaint.upheld" or (event_type == "complaint.resolved" and data.get("outcome") == "upheld"):
+    if event_type == "shipment.late":
+        return ("shipped_late", 1)
+    if event_type == "aftersales.case_closed":
+        return ("returned", 1) if data.get("outcome") in RETURN_OUTCOMES else None
+    if event_type == "complaints.upheld":
         return ("complaint_upheld", 1)
-    if event_type in ("review.created", "review.posted"):
+    if event_type == "reviews.created":
         rating = data.get("rating")
-        if isinstance(rating, int) and 1 <= rating <= 5:
+        if isinstance(rating, int) and not isinstance(rating, bool) and 1 <= rating <= 5:
             return ("review", rating)
     return None

@@ -7,9 +7,11 @@ scheduled for still holds (an approval in between cancels or outdates it).
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from bazaar.plugins.qualification import service
+from bazaar.plugins.qualification.events import Escalated, LicenceExpiring
 from bazaar.plugins.qualification.states import DossierStatus, Verification
 from bazaar.sdk.timers import Due
 
@@ -42,9 +44,7 @@ async def escalate(rt: Any, due: Due) -> None:
     if qual["verification"] != Verification.lapsed or not service.values(rt)["suspend_on_unremedied"]:
         return
     await service.update_qual(rt, due.subject, lapse_level="suspended")
-    await rt.events.emit(
-        "qualification.escalated", {"merchant_id": due.subject, "reason": qual["lapsed_reason"]}, subject=due.subject
-    )
+    await rt.emit(Escalated(merchant_id=due.subject, reason=qual["lapsed_reason"]))
     await service.reconcile(rt, due.subject, f"unremedied: {qual['lapsed_reason']}")
 
 
@@ -53,11 +53,7 @@ async def licence_warning(rt: Any, due: Due) -> None:
     qual = await service.qual_row(rt, due.subject)
     if qual["licence_expires_on"] != due.payload.get("expires_on"):
         return
-    await rt.events.emit(
-        "qualification.licence_expiring",
-        {"merchant_id": due.subject, "expires_on": qual["licence_expires_on"]},
-        subject=due.subject,
-    )
+    await rt.emit(LicenceExpiring(merchant_id=due.subject, expires_on=date.fromisoformat(str(qual["licence_expires_on"]))))
 
 
 async def licence_expiry(rt: Any, due: Due) -> None:

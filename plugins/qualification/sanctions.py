@@ -12,6 +12,7 @@ from typing import Any
 
 from bazaar.plugins.qualification import service
 from bazaar.plugins.qualification.errors import MerchantClosed, SanctionInvalid, SanctionNotFound
+from bazaar.plugins.qualification.events import SanctionImposed, SanctionLifted, TerminationNotice
 from bazaar.plugins.qualification.schemas import SanctionCreate, SanctionOut
 from bazaar.plugins.qualification.states import SANCTION, SanctionEvent, SanctionStatus
 from bazaar.sdk.api import new_id
@@ -56,12 +57,12 @@ async def impose(rt: Any, merchant_id: str, data: SanctionCreate, actor: Any) ->
             sanction_id, merchant_id, data.kind, status, data.reason, starts_at, data.ends_at, publish_by,
             now if publish_by is not None else None, actor.user_id, now,
         )
-        event = {"merchant_id": merchant_id, "sanction_id": sanction_id, "kind": data.kind, "reason": data.reason,
-                 "starts_at": starts_at.isoformat(), "ends_at": data.ends_at.isoformat() if data.ends_at else None}
-        await rt.events.emit("qualification.sanction_imposed", event, subject=merchant_id)
+        fields = {"merchant_id": merchant_id, "sanction_id": sanction_id, "kind": data.kind, "reason": data.reason,
+                  "starts_at": starts_at, "ends_at": data.ends_at}
+        await rt.emit(SanctionImposed(**fields))
         if notice:
             await rt.timers.schedule(START, sanction_id, starts_at, {"merchant_id": merchant_id})
-            await rt.events.emit("qualification.termination_notice", event, subject=merchant_id)
+            await rt.emit(TerminationNotice(**fields))
         elif data.kind == "termination":
             await merchants.transition(rt, merchant_id, "closed", reason=data.reason, plugin=service.PLUGIN)
         else:
@@ -82,11 +83,7 @@ async def _end(rt: Any, row: dict[str, Any], reason: str, *, by_timer: bool = Fa
     if not by_timer:  # a running timer is marked done by the worker; cancelling it would lose the lease
         await rt.timers.cancel(END, row["id"])
         await rt.timers.cancel(START, row["id"])
-    await rt.events.emit(
-        "qualification.sanction_lifted",
-        {"merchant_id": row["merchant_id"], "sanction_id": row["id"], "kind": row["kind"], "reason": reason},
-        subject=row["merchant_id"],
-    )
+    await rt.emit(SanctionLifted(merchant_id=row["merchant_id"], sanction_id=row["id"], kind=row["kind"], reason=reason))
     await service.reconcile(rt, row["merchant_id"], f"sanction lifted: {reason}")
 
 

@@ -29,6 +29,16 @@ from bazaar.plugins.qualification.errors import (
     MerchantNotFound,
     UnknownDefectField,
 )
+from bazaar.plugins.qualification.events import (
+    DossierApproved,
+    DossierDefect,
+    DossierRejected,
+    DossierSubmitted,
+    Lapsed,
+    LicenceApproved,
+    LicenceRejected,
+    ReverificationOpened,
+)
 from bazaar.plugins.qualification.schemas import (
     DefectOut,
     DocumentOut,
@@ -185,7 +195,7 @@ async def lapse(rt: Any, merchant_id: str, reason: str) -> None:
     now = rt.clock.now()
     await set_verification(rt, merchant_id, VerificationEvent.lapse, lapsed_reason=reason, lapsed_at=now,
                            lapse_level="restricted")
-    await rt.events.emit("qualification.lapsed", {"merchant_id": merchant_id, "reason": reason}, subject=merchant_id)
+    await rt.emit(Lapsed(merchant_id=merchant_id, reason=reason))
     await reconcile(rt, merchant_id, reason)
     if p["suspend_on_unremedied"]:
         await rt.timers.schedule(ESCALATE, merchant_id, rt.calendar.add_days(now, p["reverify_grace_days"]),
@@ -279,10 +289,7 @@ async def submit_dossier(rt: Any, merchant_id: str, data: DossierSubmit, actor: 
             cipher(rt).encrypt(encode(fields)), fields.get("uscc") if data.entity == "business" else None,
             fields.get("licence_expires_on") if data.entity == "business" else None, actor.user_id, now,
         )
-        await rt.events.emit(
-            "qualification.dossier_submitted", {"merchant_id": merchant_id, "dossier_id": dossier_id, "purpose": purpose},
-            subject=merchant_id,
-        )
+        await rt.emit(DossierSubmitted(merchant_id=merchant_id, dossier_id=dossier_id, purpose=purpose))
         row = await load_dossier(rt, dossier_id)
     return dossier_out(rt, row, actor)
 
@@ -394,9 +401,7 @@ async def approve_dossier(rt: Any, dossier_id: str, note: str | None, actor: Any
             if rt.calendar.end_of_day(warn_day) > now:
                 await rt.timers.schedule(LICENCE_WARNING, mid, rt.calendar.end_of_day(warn_day), {"expires_on": expires})
             await rt.timers.schedule(LICENCE_EXPIRY, mid, rt.calendar.end_of_day(day), {"expires_on": expires})
-        await rt.events.emit(
-            "qualification.dossier_approved", {"merchant_id": mid, "dossier_id": dossier_id}, subject=mid
-        )
+        await rt.emit(DossierApproved(merchant_id=mid, dossier_id=dossier_id))
         if merchant["status"] == "pending":
             await merchants.transition(rt, mid, "active", reason="qualification approved", plugin=PLUGIN)
         else:
@@ -433,11 +438,8 @@ async def reject_dossier(rt: Any, dossier_id: str, data: DossierReject, actor: A
             DOSSIER.transition(row["status"], DossierEvent.reject), encode(defects), actor.user_id, now, data.note,
             dossier_id,
         )
-        await rt.events.emit(
-            "qualification.dossier_rejected",
-            {"merchant_id": row["merchant_id"], "dossier_id": dossier_id, "defects": defects},
-            subject=row["merchant_id"],
-        )
+        await rt.emit(DossierRejected(merchant_id=row["merchant_id"], dossier_id=dossier_id,
+                                      defects=tuple(msgspec.convert(defects, list[DossierDefect]))))
         out = dossier_out(rt, await load_dossier(rt, dossier_id), actor)
     return out
 
@@ -532,11 +534,7 @@ async def open_reverification(rt: Any, merchant_id: str, reason: str) -> None:
                            next_reverify_at=None)
     deadline = rt.calendar.add_days(now, p["reverify_grace_days"])
     await rt.timers.schedule(REVERIFY_DEADLINE, merchant_id, deadline, {"opened_at": now.isoformat()})
-    await rt.events.emit(
-        "qualification.reverification_opened",
-        {"merchant_id": merchant_id, "reason": reason, "answer_by": deadline.isoformat()},
-        subject=merchant_id,
-    )
+    await rt.emit(ReverificationOpened(merchant_id=merchant_id, reason=reason, answer_by=deadline))
 
 
 async def request_reverification(rt: Any, merchant_id: str, reason: str) -> QualificationOut:
@@ -690,12 +688,12 @@ async def decide_licence(rt: Any, licence_id: str, event: LicenceEvent, reason: 
             "UPDATE qualification_licence SET status = {}, reason = {}, decided_by = {}, decided_at = {} WHERE id = {}",
             to, reason, actor.user_id, rt.clock.now(), licence_id,
         )
-        await rt.events.emit(
-            f"qualification.licence_{to}",
-            {"merchant_id": row["merchant_id"], "licence_id": licence_id, "licence_kind": row["licence_kind"],
-             "reason": reason},
-            subject=row["merchant_id"],
-        )
+        fields = {"merchant_id": row["merchant_id"], "licence_id": licence_id, "licence_kind": row["licence_kind"],
+                  "reason": reason}
+        if to == "approved":
+            await rt.emit(LicenceApproved(**fields))
+        else:
+            await rt.emit(LicenceRejected(**fields))
         row = await rt.db.fetchrow("SELECT * FROM qualification_licence WHERE id = {}", licence_id)
     return licence_out(row, roles_of(actor))  # type: ignore[arg-type]
 

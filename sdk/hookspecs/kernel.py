@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from bazaar.sdk.events import AnyEvent
 from bazaar.sdk.hookspecs import hookspec
-from bazaar.sdk.types import DomainEvent, HookContext, ReadinessCheck
+from bazaar.sdk.types import HookContext, ReadinessCheck
 
 
 @hookspec
@@ -29,11 +30,15 @@ def bazaar_collect_readiness_checks(ctx: HookContext) -> list[ReadinessCheck]:
 
 
 @hookspec
-def bazaar_handle_event(event: DomainEvent, ctx: HookContext) -> None:
+def bazaar_handle_event(event: AnyEvent, ctx: HookContext) -> None:
     """Handle a domain event after the transaction that emitted it committed (may be async).
 
-    Called only for the event types listed in the plugin's ``subscribes`` (glob patterns
-    such as ``"order.*"``). Delivery is at least once: dedupe by ``event.id``. The handler
-    runs in its own transaction; raising rolls it back and the delivery is retried with
-    backoff.
+    ``event`` is the typed Struct (``bazaar.sdk.events``: ``OrderShipped``, ...; a plugin's
+    own from its ``events.py``): match on its class (``isinstance`` / ``match``). An event
+    whose class is not loaded (another plugin's, which you never import) arrives as
+    ``UnknownEvent`` with ``type`` and raw ``data``; ``event_data(event)`` reads either as
+    a dict. Called only for the event types listed in the plugin's ``subscribes`` (glob
+    patterns such as ``"order.*"``). Delivery is at least once: dedupe by ``event.id``.
+    The handler runs in its own transaction; raising rolls it back and the delivery is
+    retried with backoff.
     """

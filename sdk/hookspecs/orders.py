@@ -10,4 +10,4 @@ from bazaar.sdk.types import HookContext, Objection, OrderSnapshot
 def bazaar_order_transition_objections(
     ctx: HookContext, order: OrderSnapshot, event: str, to_state: str
 ) -> Objection | str | None:
-    """Veto an order transition (may be async); after it, ``order.<to_state>`` is emitted."""
+    """Veto an order transition (may be async); after it, the new state's typed event is emitted."""

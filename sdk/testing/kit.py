@@ -16,6 +16,7 @@ from bazaar.core.kernel.app import create_app
 from bazaar.core.kernel.clock import ManualClock
 from bazaar.core.kernel.config import load_settings
 from bazaar.core.kernel.runtime import Runtime
+from bazaar.sdk.events import Event
 from bazaar.sdk.plugin import Plugin
 
 _counter = itertools.count(1)
@@ -62,6 +63,25 @@ class Kit:
         """Move the clock forward and run what fell due; returns how many timers ran."""
         self.clock.advance(delta)
         return await self.run_due()
+
+    async def emit(self, *events: Event) -> list[str]:
+        """Emit typed events in one unit of work (as a service would), then run what fell due."""
+        async with self.runtime.unit_of_work():
+            ids = [await self.runtime.emit(event) for event in events]
+        await self.run_due()
+        return ids
+
+    async def emit_untyped(self, type: str, data: dict[str, Any], *, subject: str | None = None) -> str:
+        """Write an outbox row as a plugin that is not installed here (or an older writer) would.
+
+        Test a handler of another plugin's event without importing its class: the subscriber
+        receives an ``UnknownEvent`` (or, for a core type, the upgraded typed Struct).
+        Runs what fell due.
+        """
+        async with self.runtime.unit_of_work():
+            event_id = await self.runtime.events.emit_untyped(type, data, subject=subject)
+        await self.run_due()
+        return event_id
 
     async def user(self, email: str | None = None, *, name: str = "Test User", password: str = "Correct-Horse-42") -> Session:
         """Register a customer through the API and sign in."""

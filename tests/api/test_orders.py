@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
 
 from bazaar.core.kernel.ids import new_id
 from bazaar.core.orders import service as orders
+from bazaar.sdk.events import By, OrderCancelled, OrderDelivered, OrderShipped
 from bazaar.sdk.hookspecs import hookimpl
+from bazaar.sdk.money import Money
 from bazaar.sdk.plugin import Plugin
 from bazaar.sdk.testing import seed
 from bazaar.sdk.testing.payments import (
@@ -183,6 +186,68 @@ async def test_refund_failure_at_provider_changes_nothing(bazaar_factory: Any) -
     assert (await orders.order_snapshot(world.rt, world.order_a)).state == "paid"
 
 
+async def outbox(world: World, type_: str, order_id: str) -> list[Any]:
+    """The typed events of one type about an order, as subscribers receive them."""
+    rows = await world.rt.db.fetch("SELECT id FROM kernel_outbox WHERE type = {} AND subject = {}", type_, order_id)
+    return [await world.rt.events.load(r["id"]) for r in rows]
+
+
+async def test_order_cancelled_says_who_and_why_for_each_route(world: World) -> None:
+    """Customer, merchant and operator cancel routes: ``order.cancelled`` carries ``by`` and ``cancel_reason``."""
+    c = world.kit.client
+    r = await c.post(f"/api/v1/orders/{world.order_a}/cancel", json={"reason": "changed my mind"},
+                     headers=world.alice.headers)
+    assert r.status_code == 200, r.text
+    (event,) = await outbox(world, "order.cancelled", world.order_a)
+    assert isinstance(event, OrderCancelled)
+    assert (event.by, event.cancel_reason, event.reason) == (By(kind="customer", id=world.alice.id),
+                                                              "customer_request", "changed my mind")
+    assert (event.from_state, event.merchant_id, event.refunded) == ("paid", world.merchant_a,
+                                                                      Money(amount=4998, currency="CNY"))
+    assert event.cancelled_at == world.kit.clock.now()
+
+    r = await c.post(world.merchant_url(world.merchant_b, world.order_b, "cancel"), json={"reason": "out of stock"},
+                     headers=world.owner_b.headers)
+    assert r.status_code == 200 and r.json()["state"] == "cancelled", r.text
+    assert r.json()["history"][-1]["actor_kind"] == "merchant"
+    (event,) = await outbox(world, "order.cancelled", world.order_b)
+    assert (event.by, event.cancel_reason) == (By(kind="merchant", id=world.owner_b.id), "merchant_request")
+
+    # an operator cancels a third order and names the reason
+    sku = (await seed.product(world.rt, world.merchant_a, prices=[700], stock=3))["skus"][0]
+    r = await checkout(world.kit, world.bob, [line(sku, 1, 700)])
+    order_id = r.json()["orders"][0]["id"]
+    await mark_paid(world.rt, r.json()["id"])
+    r = await c.post(f"/api/v1/admin/orders/{order_id}/cancel",
+                     json={"reason": "parcel refused at the door", "cancel_reason": "delivery_refused"},
+                     headers=world.operator.headers)
+    assert r.status_code == 200 and r.json()["state"] == "cancelled", r.text
+    (event,) = await outbox(world, "order.cancelled", order_id)
+    assert (event.by, event.cancel_reason) == (By(kind="operator", id=world.operator.id), "delivery_refused")
+
+
+async def test_cancel_routes_of_merchants_and_operators_refuse_bad_input(world: World) -> None:
+    c = world.kit.client
+    before = await world.counts()
+    # merchant B's staff cannot cancel merchant A's order (404), customers cannot use the merchant route (403)
+    r = await c.post(world.merchant_url(world.merchant_b, world.order_a, "cancel"), json={"reason": "mine now"},
+                     headers=world.owner_b.headers)
+    assert r.status_code == 404 and r.json()["code"] == "order_not_found"
+    r = await c.post(world.merchant_url(world.merchant_a, world.order_a, "cancel"), json={"reason": "x"},
+                     headers=world.alice.headers)
+    assert r.status_code == 403
+    r = await c.post(f"/api/v1/admin/orders/{world.order_a}/cancel", json={"reason": "x", "cancel_reason": "because"},
+                     headers=world.operator.headers)
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "cancel_reason"
+    r = await c.post(f"/api/v1/admin/orders/{world.order_a}/cancel", json={"reason": "x"}, headers=world.alice.headers)
+    assert r.status_code == 403
+    r = await c.post(f"/api/v1/admin/orders/{new_id('ord')}/cancel", json={"reason": "x"},
+                     headers=world.operator.headers)
+    assert r.status_code == 404 and r.json()["code"] == "order_not_found"
+    assert await world.counts() == before
+    assert await outbox(world, "order.cancelled", world.order_a) == []
+
+
 # --- merchants ----------------------------------------------------------------------------------
 
 
@@ -289,7 +354,7 @@ async def test_deliver_by_plugin_then_confirm_receipt(world: World) -> None:
     await orders.ship(world.rt, world.order_b, carrier="ZTO", tracking_number="ZTO123", actor_kind="plugin",
                       plugin="logistics")
     snap = await orders.transition(world.rt, world.order_b, "deliver", actor_kind="plugin", plugin="logistics",
-                                   reason="carrier scan: signed")
+                                   reason="carrier scan: signed", proof="signed")
     assert snap.state == "delivered"
     r = await c.post(f"/api/v1/orders/{world.order_b}/confirm-receipt", headers=world.bob.headers)
     assert r.status_code == 404
@@ -302,6 +367,26 @@ async def test_deliver_by_plugin_then_confirm_receipt(world: World) -> None:
                                      world.order_b)
     assert {e["type"] for e in events} >= {"order.created", "order.paid", "order.shipped", "order.delivered",
                                            "order.completed"}
+    (shipped,) = await outbox(world, "order.shipped", world.order_b)
+    assert isinstance(shipped, OrderShipped)
+    assert (shipped.carrier, shipped.tracking_number, shipped.by) == ("ZTO", "ZTO123",
+                                                                      By(kind="plugin", plugin="logistics"))
+    assert shipped.on_time is None and shipped.ship_by is None, "no ship-by deadline applied"
+    (delivered,) = await outbox(world, "order.delivered", world.order_b)
+    assert isinstance(delivered, OrderDelivered) and delivered.proof == "signed"
+
+
+async def test_a_logistics_plugin_passes_ship_by_and_the_event_says_whether_it_was_on_time(world: World) -> None:
+    now = world.kit.clock.now()
+    await orders.ship(world.rt, world.order_a, carrier="SF", tracking_number="SF1", actor_kind="plugin",
+                      plugin="logistics", ship_by=now - timedelta(minutes=1), shipping_method="postal")
+    await orders.ship(world.rt, world.order_b, carrier="SF", tracking_number="SF2", actor_kind="plugin",
+                      plugin="logistics", ship_by=now)
+    (late,) = await outbox(world, "order.shipped", world.order_a)
+    (in_time,) = await outbox(world, "order.shipped", world.order_b)
+    assert (late.on_time, late.ship_by, late.shipped_at, late.shipping_method) == (False, now - timedelta(minutes=1),
+                                                                                   now, "postal")
+    assert (in_time.on_time, in_time.shipping_method) == (True, None)
 
 
 async def test_aftersales_flag_is_set_by_plugins(world: World) -> None:

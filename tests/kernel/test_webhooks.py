@@ -5,13 +5,15 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
+from thing_events import GadgetRefunded, ThingCreated, emitter
 
 from bazaar.core.kernel.events import DELIVER_TO_WEBHOOK, SIGNATURE_HEADER, sign, verify
+from bazaar.sdk.events import Event, OrderPaid, OrderShipped
 
 SECRET = "whsec_0123456789abcdef"
 
@@ -69,9 +71,18 @@ def endpoint(url: str, **kwargs: Any) -> dict[str, Any]:
     return {"name": "erp", "url": url, "secret": SECRET, **kwargs}
 
 
-async def emit(kit, type_: str, data: dict[str, Any], subject: str | None = None) -> str:
+async def start(bazaar_factory, **kwargs: Any):
+    """A kit with the ``emitter`` plugin that declares the test events."""
+    return await bazaar_factory(plugins=["emitter"], extra=[emitter()], **kwargs)
+
+
+async def emit(kit, event: Event) -> str:
     async with kit.runtime.unit_of_work():
-        return await kit.runtime.events.emit(type_, data, subject=subject)
+        return await kit.runtime.emit(event)
+
+
+def order_fields() -> dict[str, Any]:
+    return {"order_id": "ord_1", "checkout_id": "chk_1", "merchant_id": "mch_1", "customer_id": "usr_1"}
 
 
 async def deliveries(kit) -> list[dict[str, Any]]:
@@ -81,13 +92,14 @@ async def deliveries(kit) -> list[dict[str, Any]]:
 
 
 async def test_webhook_is_retried_with_backoff_until_accepted_once_and_signed(bazaar_factory, receiver):
-    kit = await bazaar_factory(
+    kit = await start(bazaar_factory,
         settings={
             "webhooks": [endpoint(receiver.url, events=["thing.*"])],
             "worker": {"backoff_base_seconds": 30, "max_attempts": 5},
         }
     )
-    event_id = await emit(kit, "thing.created", {"name": "lamp"}, subject="thg_1")
+    emitted_at = kit.clock.now()
+    event_id = await emit(kit, ThingCreated(thing_id="thg_1", name="lamp"))
 
     await kit.run_due()
     assert [r["status"] for r in receiver.requests] == [500]
@@ -110,7 +122,9 @@ async def test_webhook_is_retried_with_backoff_until_accepted_once_and_signed(ba
     assert headers["bazaar-event-type"] == "thing.created"
     payload = json.loads(body)
     assert payload["id"] == event_id and payload["type"] == "thing.created"
-    assert payload["subject"] == "thg_1" and payload["data"] == {"name": "lamp"}
+    assert payload["subject"] == "thg_1" and payload["data"] == {"thing_id": "thg_1", "name": "lamp", "n": 0}
+    assert datetime.fromisoformat(payload["occurred_at"]) == emitted_at
+    assert sorted(payload) == ["data", "id", "occurred_at", "subject", "type"], "the documented envelope"
     now = accepted_at
     assert verify(SECRET, headers[SIGNATURE_HEADER.lower()], body, now=now)
     assert not verify("another-secret-0123456789", headers[SIGNATURE_HEADER.lower()], body, now=now)
@@ -132,9 +146,9 @@ async def test_webhook_is_retried_with_backoff_until_accepted_once_and_signed(ba
 async def test_each_event_has_its_own_id(bazaar_factory):
     r = Receiver([])
     try:
-        kit = await bazaar_factory(settings={"webhooks": [endpoint(r.url)]})
-        first = await emit(kit, "thing.created", {"n": 1})
-        second = await emit(kit, "thing.created", {"n": 2})
+        kit = await start(bazaar_factory, settings={"webhooks": [endpoint(r.url)]})
+        first = await emit(kit, ThingCreated(n=1))
+        second = await emit(kit, ThingCreated(n=2))
         await kit.run_due()
         ids = [req["headers"]["bazaar-event-id"] for req in r.requests]
         assert sorted(ids) == sorted([first, second]) and first != second
@@ -146,11 +160,12 @@ async def test_each_event_has_its_own_id(bazaar_factory):
 async def test_endpoint_gets_only_the_event_types_it_asks_for(bazaar_factory):
     r = Receiver([])
     try:
-        kit = await bazaar_factory(settings={"webhooks": [endpoint(r.url, events=["order.paid", "refund.*"])]})
-        await emit(kit, "thing.created", {})
-        await emit(kit, "order.shipped", {})
-        paid = await emit(kit, "order.paid", {})
-        refunded = await emit(kit, "refund.succeeded", {})
+        kit = await start(bazaar_factory, settings={"webhooks": [endpoint(r.url, events=["order.paid", "gadget.*"])]})
+        now = kit.clock.now()
+        await emit(kit, ThingCreated())
+        await emit(kit, OrderShipped(**order_fields(), from_state="paid", shipped_at=now))
+        paid = await emit(kit, OrderPaid(**order_fields(), from_state="pending_payment", paid_at=now))
+        refunded = await emit(kit, GadgetRefunded())
         await kit.run_due()
         assert sorted(req["headers"]["bazaar-event-id"] for req in r.requests) == sorted([paid, refunded])
     finally:
@@ -162,10 +177,10 @@ async def test_unreachable_endpoint_is_logged_and_retried(bazaar_factory):
     closed = Receiver([])
     url = closed.url
     closed.close()  # nothing listens on this port any more
-    kit = await bazaar_factory(
+    kit = await start(bazaar_factory,
         settings={"webhooks": [endpoint(url)], "worker": {"backoff_base_seconds": 5, "max_attempts": 2}}
     )
-    await emit(kit, "thing.created", {})
+    await emit(kit, ThingCreated())
     await kit.run_due()
     await kit.advance(timedelta(seconds=5))
     rows = await deliveries(kit)

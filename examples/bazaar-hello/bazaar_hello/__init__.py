@@ -8,8 +8,9 @@ Config (``[plugins.hello]``): ``greeting`` (default ``"Hello"``, 1-40 chars),
 ``remind_after_minutes`` (default 60, 1..10080).
 
 Routes: ``GET /api/v1/hello/{name}``, ``POST /api/v1/hello/{name}/reminders``.
-Timers: ``hello.remind`` (subject: the name). Events: emits ``hello.reminder_scheduled``;
-subscribes to ``hello.*`` and ``order.*``.
+Timers: ``hello.remind`` (subject: the name). Events (``events.py``): emits
+``hello.reminder_scheduled`` (:class:`~bazaar_hello.events.ReminderScheduled`); subscribes to
+``hello.*`` and ``order.*``.
 Hooks: ``bazaar_handle_event``, ``bazaar_collect_readiness_checks``.
 Tables: ``hello_reminder``, ``hello_seen_event`` (Piccolo app ``hello``).
 """
@@ -20,6 +21,7 @@ from bazaar.sdk.plugin import Plugin
 
 from bazaar_hello.api import ROUTES
 from bazaar_hello.config import HelloConfig
+from bazaar_hello.events import EVENTS
 from bazaar_hello.hooks import HelloHooks
 from bazaar_hello.timers import REMIND, remind
 
@@ -36,4 +38,5 @@ plugin = Plugin(
     routes=ROUTES,
     timers={REMIND: remind},
     subscribes=("hello.*", "order.*"),
+    events=EVENTS,
 )

@@ -10,6 +10,7 @@ from bazaar.sdk.api import RuntimeDep
 from litestar import get, post
 from litestar.params import PathParameter
 
+from bazaar_hello import events
 from bazaar_hello.timers import REMIND
 
 Name = Annotated[str, PathParameter(min_length=1, max_length=100)]
@@ -47,7 +48,7 @@ async def schedule_reminder(name: Name, rt: RuntimeDep) -> ReminderScheduled:
     due_at = rt.clock.now() + timedelta(minutes=rt.plugin_config("hello").remind_after_minutes)
     async with rt.unit_of_work():
         await rt.timers.schedule(REMIND, name, due_at, {"name": name})
-        await rt.events.emit("hello.reminder_scheduled", {"name": name}, subject=name)
+        await rt.emit(events.ReminderScheduled(name=name, due_at=due_at))
     return ReminderScheduled(subject=name, due_at=due_at)
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from bazaar.sdk.events import AnyEvent
 from bazaar.sdk.hookspecs import hookimpl
-from bazaar.sdk.types import DomainEvent, HookContext, ReadinessCheck
+from bazaar.sdk.types import HookContext, ReadinessCheck
 
 from bazaar_hello.tables import Reminder, SeenEvent
 
@@ -17,8 +18,12 @@ class HelloHooks:
         self.context = context
 
     @hookimpl
-    async def bazaar_handle_event(self, event: DomainEvent, ctx: HookContext) -> None:
-        """Record each subscribed event once: delivery is at least once, so dedupe by id."""
+    async def bazaar_handle_event(self, event: AnyEvent, ctx: HookContext) -> None:
+        """Record each subscribed event once: delivery is at least once, so dedupe by id.
+
+        ``event`` is the typed Struct (``ReminderScheduled``, ``OrderPaid`` ...); match on its
+        class to read its fields. This example only records type and subject.
+        """
         if await SeenEvent.exists().where(SeenEvent.event_id == event.id):
             return
         await SeenEvent.insert(

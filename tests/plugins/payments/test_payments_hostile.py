@@ -9,7 +9,10 @@ from typing import Any
 import pytest
 from payments_market import SECRET, Market, make_market
 
+from bazaar.plugins.payments.events import FundsReleased, RefundSettled
 from bazaar.plugins.payments.providers.sandbox import signing
+from bazaar.sdk.events import OrderCancelled
+from bazaar.sdk.money import Money
 
 NOTIFY = "/api/v1/payments/notify/sandbox"
 
@@ -172,6 +175,12 @@ async def test_refunds_never_exceed_what_was_paid_and_are_idempotent(bazaar_fact
     assert (await m.reconcile())["mismatches"] == []
 
 
+async def events_of(m: Market, type_: str) -> list[Any]:
+    """The typed events of one type in the outbox."""
+    rows = await m.rt.db.fetch("SELECT id FROM kernel_outbox WHERE type = {} ORDER BY occurred_at, id", type_)
+    return [await m.rt.events.load(r["id"]) for r in rows]
+
+
 async def test_cancelling_a_paid_order_refunds_it_from_the_hold(bazaar_factory: Any) -> None:
     m = await make_market(bazaar_factory)
     body = await m.paid()
@@ -180,8 +189,17 @@ async def test_cancelling_a_paid_order_refunds_it_from_the_hold(bazaar_factory: 
                        headers=m.customer.headers)
     assert r.status_code == 200, r.text
     view = await m.payment_of(order["id"])
-    assert view["refunded"] == view["paid"] == order["totals"]["total"]["amount"] and view["held"] == 0
+    total = order["totals"]["total"]["amount"]
+    assert view["refunded"] == view["paid"] == total and view["held"] == 0
     await m.assert_balanced()
+    (cancelled,) = await events_of(m, "order.cancelled")
+    assert isinstance(cancelled, OrderCancelled) and cancelled.order_id == order["id"]
+    assert (cancelled.cancel_reason, cancelled.by.kind, cancelled.by.id) == ("customer_request", "customer", m.customer.id)
+    assert cancelled.refunded == Money(amount=total, currency="CNY")
+    (settled,) = await events_of(m, "payments.refund_settled")
+    assert isinstance(settled, RefundSettled)
+    assert (settled.order_id, settled.outcome, settled.amount.amount, settled.source, settled.plugin) == (
+        order["id"], "succeeded", total, "hold", "payments.escrow")
 
 
 async def test_refund_after_release_comes_from_payable_then_debt_which_the_next_release_repays(bazaar_factory: Any) -> None:
@@ -194,6 +212,10 @@ async def test_refund_after_release_comes_from_payable_then_debt_which_the_next_
     assert (await m.c.post(f"/api/v1/orders/{order['id']}/confirm-receipt", headers=m.customer.headers)).status_code == 200
     net = total - (total * 500 + 5000) // 10000
     assert (await m.balance(tea))["payable"] == net
+    (released,) = await events_of(m, "payments.released")
+    assert isinstance(released, FundsReleased)
+    assert (released.order_id, released.merchant_id, released.amount.amount, released.commission.amount) == (
+        order["id"], tea, total, total - net)
     assert (await m.c.post("/api/v1/payments/admin/payouts", headers=m.operator.headers)).status_code == 200
     assert (await m.balance(tea))["paid_out"] == net
 

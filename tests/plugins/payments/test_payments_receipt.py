@@ -9,6 +9,7 @@ from litestar import post
 from payments_market import Market, make_market
 
 from bazaar.sdk.plugin import Plugin
+from bazaar.sdk.services import orders
 
 STANDIN = "aftersales_standin"
 
@@ -16,13 +17,13 @@ STANDIN = "aftersales_standin"
 @post("/aftersales-standin/{order_id:str}/{what:str}", operation_id="aftersales_standin", status_code=204,
       opt={"auth": "operator"})
 async def standin_case(rt: Any, order_id: str, what: str) -> None:
-    """Stand-in for the after-sales plugin: emit ``aftersales.case_opened`` / ``aftersales.case_closed``."""
-    async with rt.unit_of_work():
-        await rt.events.emit(f"aftersales.case_{what}", {"order_id": order_id, "case_id": "case-1"}, subject=order_id)
+    """Stand-in for the after-sales plugin: open / close a case through the core's orders facade,
+    which emits ``order.aftersales_opened`` / ``order.aftersales_closed``."""
+    await orders.set_aftersales_open(rt, order_id, what == "opened", plugin=STANDIN, case_id="case-1")
 
 
 def standin() -> Plugin:
-    return Plugin(id=STANDIN, version="0.0.1", summary="emits after-sales case events (test stand-in)",
+    return Plugin(id=STANDIN, version="0.0.1", summary="opens and closes after-sales cases (test stand-in)",
                   routes=(standin_case,))
 
 

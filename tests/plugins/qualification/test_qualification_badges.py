@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from test_qualification_credit import emit
+from test_qualification_credit import emit, order
 
 from bazaar.sdk.testing import seed
 
@@ -11,12 +11,11 @@ async def test_grade_shows_on_merchant_and_product_responses(qkit):
     kit = qkit
     mid, owner = await kit.merchant()
     product = await seed.product(kit.runtime, mid, name="Graded teapot")
-    m = {"merchant_id": mid}
     # not rated yet: no credit badge
     r = await kit.client.get(f"/api/v1/merchants/{mid}")
     assert not any(b.startswith("credit:") for b in r.json()["badges"])
-    await emit(kit, [("order.paid", "ord_1", m), ("order.shipped", "ord_1", {**m, "on_time": True}),
-                     ("order.completed", "ord_1", m)])
+    await emit(kit, [order("paid", "ord_1", mid), order("shipped", "ord_1", mid, on_time=True),
+                     order("completed", "ord_1", mid)])
     grade = (await kit.client.get(f"/api/v1/qualification/public/merchants/{mid}")).json()["grade"]
     assert grade in "ABCD"
     r = await kit.client.get(f"/api/v1/merchants/{mid}")

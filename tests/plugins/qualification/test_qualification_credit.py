@@ -2,16 +2,44 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from fractions import Fraction
+from typing import Any
 
 from qualification_helpers import BASE
 
+from bazaar.sdk.events import (
+    Event,
+    OrderCancelled,
+    OrderCompleted,
+    OrderPaid,
+    OrderShipped,
+)
+
+T = datetime(2026, 1, 1, 10, tzinfo=UTC)
+
+
+def order(kind: str, order_id: str, merchant_id: str, **extra: Any) -> Event:
+    """A core order event about ``order_id`` of ``merchant_id`` (``paid``, ``shipped``, ``completed``, ``cancelled``)."""
+    base = {"order_id": order_id, "checkout_id": "chk_" + order_id, "merchant_id": merchant_id, "customer_id": "usr_1"}
+    if kind == "paid":
+        return OrderPaid(**base, from_state="pending_payment", paid_at=T)
+    if kind == "shipped":
+        return OrderShipped(**base, from_state="paid", shipped_at=extra.pop("shipped_at", T), **extra)
+    if kind == "completed":
+        return OrderCompleted(**base, from_state="shipped", completed_at=T)
+    return OrderCancelled(**base, from_state="paid", cancelled_at=T, **extra)
+
 
 async def emit(kit, events):
+    """Typed events are emitted as the core does; ``(type, subject, data)`` rows as a plugin not installed here would."""
     async with kit.runtime.unit_of_work():
-        for type_, subject, data in events:
-            await kit.runtime.events.emit(type_, data, subject=subject)
+        for event in events:
+            if isinstance(event, Event):
+                await kit.runtime.emit(event)
+            else:
+                type_, subject, data = event
+                await kit.runtime.events.emit_untyped(type_, data, subject=subject)
     await kit.run_due()
 
 
@@ -20,21 +48,22 @@ async def test_score_from_a_sequence_of_events_matches_the_published_formula(qki
     mid, owner = await kit.merchant()
     m = {"merchant_id": mid}
     await emit(kit, [
-        ("order.paid", "ord_1", m), ("order.shipped", "ord_1", {**m, "on_time": True}), ("order.completed", "ord_1", m),
-        ("order.paid", "ord_2", m), ("order.shipped", "ord_2", {**m, "on_time": False}), ("order.completed", "ord_2", m),
-        ("return.approved", "ret_1", {**m, "order_id": "ord_2"}),
-        ("order.paid", "ord_3", m), ("order.cancelled", "ord_3", {**m, "by": "merchant"}),
-        ("order.paid", "ord_4", m), ("order.cancelled", "ord_4", {**m, "by": "customer"}),
-        ("complaint.upheld", "cmp_1", m),
-        ("review.created", "rev_1", {**m, "rating": 5}), ("review.created", "rev_2", {**m, "rating": 2}),
-        ("review.created", "rev_3", {**m, "rating": 9}),  # out of range: ignored
+        order("paid", "ord_1", mid), order("shipped", "ord_1", mid, on_time=True), order("completed", "ord_1", mid),
+        order("paid", "ord_2", mid), order("shipped", "ord_2", mid, on_time=False), order("completed", "ord_2", mid),
+        ("aftersales.case_closed", "ret_1", {**m, "order_id": "ord_2", "case_id": "ret_1", "outcome": "refunded"}),
+        ("aftersales.case_closed", "ret_2", {**m, "order_id": "ord_1", "case_id": "ret_2", "outcome": "rejected"}),
+        order("paid", "ord_3", mid), order("cancelled", "ord_3", mid, cancel_reason="merchant_request"),
+        order("paid", "ord_4", mid), order("cancelled", "ord_4", mid, cancel_reason="customer_request"),
+        ("complaints.upheld", "cmp_1", {**m, "complaint_id": "cmp_1"}),
+        ("reviews.created", "rev_1", {**m, "rating": 5}), ("reviews.created", "rev_2", {**m, "rating": 2}),
+        ("reviews.created", "rev_3", {**m, "rating": 9}),  # out of range: ignored
     ])
     r = await kit.client.get(f"{BASE}/credit/rules")
     assert r.status_code == 200, r.text
     rules = r.json()
     w = {c["name"]: c["weight"] for c in rules["components"]}
-    # the published formula, reproduced: 4 orders, 2 shipped (1 on time), 1 merchant cancellation,
-    # 1 return, 1 upheld complaint, ratings 5 and 2
+    # the published formula, reproduced: 4 orders, 2 shipped (1 on time), 1 merchant cancellation (the
+    # customer's own does not count), 1 return (a rejected case is none), 1 upheld complaint, ratings 5 and 2
     quality = {
         "on_time_shipping": Fraction(1, 2), "cancellation": 1 - Fraction(1, 4), "return_rate": 1 - Fraction(1, 4),
         "upheld_complaints": 1 - Fraction(1, 4), "review_score": Fraction(5 + 2 - 2, 4 * 2),
@@ -50,8 +79,8 @@ async def test_score_from_a_sequence_of_events_matches_the_published_formula(qki
     r = await kit.client.get(f"{BASE}/public/merchants/{mid}")
     assert r.json()["grade"] == "C" and r.json()["score"] == 66
     # one more on-time order raises it at once (recomputed on the event)
-    await emit(kit, [("order.paid", "ord_5", m), ("order.shipped", "ord_5", {**m, "shipped_at": "2026-01-01T10:00:00Z",
-                                                                            "ship_by": "2026-01-02T00:00:00Z"})])
+    await emit(kit, [order("paid", "ord_5", mid),
+                     order("shipped", "ord_5", mid, ship_by=T + timedelta(hours=14))])
     r = await kit.client.get(f"{BASE}/merchants/{mid}", headers=owner.headers)
     assert r.json()["score"] > 66
 

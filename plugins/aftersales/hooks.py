@@ -11,11 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import msgspec
-
 from bazaar.plugins.aftersales import hooks_events
 from bazaar.plugins.aftersales.cases import rules
 from bazaar.plugins.aftersales.opening import ACK_PREFIX
+from bazaar.sdk.events import AnyEvent, event_data
 from bazaar.sdk.hookspecs import hookimpl
 from bazaar.sdk.types import Acknowledgement, CheckoutQuote, HookContext
 
@@ -56,7 +55,7 @@ class AftersalesHooks:
         return out
 
     @hookimpl
-    async def bazaar_handle_event(self, event: Any, ctx: HookContext) -> None:
+    async def bazaar_handle_event(self, event: AnyEvent, ctx: HookContext) -> None:
         rt = self.context.runtime
         seen = await rt.db.execute(
             "INSERT INTO aftersales_seen_event (event_id, type, seen_at) VALUES ({}, {}, {}) "
@@ -65,10 +64,6 @@ class AftersalesHooks:
             await hooks_events.handle(rt, event.type, data_of(event))
 
 
-def data_of(event: Any) -> dict[str, Any]:
-    """An event's fields, whether it arrives typed or as raw data (its class not loaded here)."""
-    data = getattr(event, "data", None)
-    if isinstance(data, dict) and not hasattr(type(event), "__struct_config__") or type(event).__name__ in (
-            "DomainEvent", "UnknownEvent"):
-        return dict(data or {})
-    return msgspec.to_builtins(event)  # type: ignore[no-any-return]
+def data_of(event: AnyEvent) -> dict[str, Any]:
+    """An event's fields, whether it arrives typed or raw (its class not loaded: a disabled plugin's)."""
+    return event_data(event)

@@ -18,7 +18,7 @@ from cryptography.fernet import Fernet
 
 from bazaar.core.kernel.config import Settings
 
-DEMO_PLUGINS: list[str] = ["qualification", "payments.escrow", "aftersales"]
+DEMO_PLUGINS: list[str] = ["qualification", "payments.escrow", "logistics", "logistics.cod", "aftersales"]
 DEMO_STATE = "bazaar-demo.json"
 
 CATEGORIES = {

@@ -6,8 +6,10 @@ and calls that provider directly: directed dispatch, never a broadcast hook.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
+from bazaar.sdk.carriers import Push, Waybill, WaybillRequest
 from bazaar.sdk.types import (
     CheckoutSnapshot,
     CollectedPayment,
@@ -60,6 +62,11 @@ class CollectionRecorder(Protocol):
         Idempotent by ``collection.idempotency_key``; returns the ledger reference."""
         ...
 
+    async def record_collections(self, ctx: HookContext, collections: tuple[CollectedPayment, ...]) -> list[str]:
+        """The same for many collections at once (a remittance file): one set of multi-row
+        statements instead of a round trip per line. Returns the ledger references in order."""
+        ...
+
 
 class FulfilmentProvider(Protocol):
     """What the logistics plugin offers other plugins (``rt.provider("fulfilment", "logistics")``)."""
@@ -84,12 +91,46 @@ class FulfilmentProvider(Protocol):
         ...
 
 
+@runtime_checkable
 class CarrierProvider(Protocol):
-    """A carrier or tracking aggregator (designed by the logistics plugin: waybills, labels,
-    cancel, intercept, tracking subscription, push verification and parsing)."""
+    """A carrier or tracking aggregator (the logistics plugin registers these; types in
+    :mod:`bazaar.sdk.carriers`).
+
+    ``codes`` are the deployment's carrier codes it serves (``SF``, ``JD``, ...). Calls that
+    reach the carrier (``create_waybill``, ``cancel_waybill``, ``intercept``, ``subscribe``)
+    are made outside any database transaction and raise
+    :class:`~bazaar.sdk.errors.ProviderError` on failure; ``verify_push`` is pure.
+    """
 
     kind: ClassVar[str]  # "carrier"
     id: str
+    codes: tuple[str, ...]
+
+    async def create_waybill(self, ctx: HookContext, request: WaybillRequest) -> Waybill:
+        """Book a parcel and return its waybill number and label; idempotent by ``request.ref``.
+        A pure tracking aggregator raises ``ProviderError`` (the merchant enters the number)."""
+        ...
+
+    async def cancel_waybill(self, ctx: HookContext, carrier: str, waybill: str) -> bool:
+        """Cancel a booked parcel before pick-up; ``False`` when the carrier already has it."""
+        ...
+
+    async def intercept(self, ctx: HookContext, carrier: str, waybill: str, *, ref: str) -> str:
+        """Ask the carrier to stop a parcel in transit and return it; answers the carrier's
+        request reference. The outcome arrives later as an ``intercepted`` /
+        ``intercept_failed`` tracking event. Idempotent by ``ref``."""
+        ...
+
+    async def subscribe(self, ctx: HookContext, carrier: str, waybill: str, *, callback_url: str,
+                        phone: str | None = None) -> None:
+        """Ask for tracking pushes of a waybill to ``callback_url``."""
+        ...
+
+    def verify_push(self, headers: dict[str, str], body: bytes, now: datetime) -> Push:
+        """Check a push's signature (and freshness, when the format has a timestamp) and parse
+        it into normalised events; raises :class:`~bazaar.sdk.carriers.BadPush`. Headers are
+        lower-cased. Pure: no I/O."""
+        ...
 
 
 ProviderLike = Any

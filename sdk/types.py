@@ -255,3 +255,7 @@ class CollectedPayment(msgspec.Struct, frozen=True, kw_only=True):
     waybill: str
     collected_at: datetime
     idempotency_key: str
+    #: the order's parties, when the caller knows them (saves the recorder a look-up per order)
+    merchant_id: str | None = None
+    customer_id: str | None = None
+    checkout_id: str | None = None

@@ -10,6 +10,7 @@ from typing import Any
 
 import msgspec
 
+from bazaar.core.inventory.service import record_initial
 from bazaar.core.kernel.ids import new_id
 
 
@@ -106,4 +107,7 @@ async def product(
                 now,
                 now,
             )
+        # the opening stock is a movement like any other (the stock history starts at zero)
+        await record_initial(rt, [{"id": sku_id, "merchant_id": merchant_id, "on_hand": qty, "reserved": 0}
+                                  for sku_id, qty in zip(sku_ids, stocks, strict=True)], actor_id=None)
     return {"id": product_id, "skus": sku_ids}

@@ -188,6 +188,24 @@ async def _apply(
         await refresh_in_stock(rt, [s for s, _ in merged])
 
 
+async def restock(rt: Runtime, lines: list[tuple[str, int]], *, ref: str, actor_id: str | None, reason: str) -> None:
+    """Put goods that came back (a return, a refused parcel) on hand again: ``on_hand += q``."""
+    merged = _merge(lines)
+    now = rt.clock.now()
+    async with rt.unit_of_work():
+        done: list[dict[str, Any]] = []
+        for sku_id, quantity in merged:
+            rows = await rt.db.execute(
+                "UPDATE catalogue_sku SET on_hand = on_hand + {}, updated_at = {} WHERE id = {} "
+                "RETURNING id, merchant_id, on_hand, reserved",
+                quantity, now, sku_id,
+            )
+            done += rows
+        await _record(rt, done, kind="restock", deltas={s: (q, 0) for s, q in merged}, ref=ref,
+                      actor_id=actor_id, reason=reason)
+        await refresh_in_stock(rt, [s for s, _ in merged])
+
+
 async def record_initial(rt: Runtime, rows: list[dict[str, Any]], *, actor_id: str | None) -> None:
     """Log the opening stock of newly created SKUs (in the caller's transaction)."""
     rows = [r for r in rows if r["on_hand"]]

@@ -20,8 +20,8 @@ from bazaar.core import KERNEL_VERSION
 from bazaar.core.kernel.bodies import StrictRequest, query_nul_fields
 from bazaar.core.kernel.checks import enforce
 from bazaar.core.kernel.clock import Clock
-from bazaar.core.kernel.edge import OfflineSwaggerUI, docs_assets_router, security_headers
 from bazaar.core.kernel.config import Settings, load_settings
+from bazaar.core.kernel.edge import OfflineSwaggerUI, docs_assets_router, security_headers
 from bazaar.core.kernel.ids import new_id
 from bazaar.core.kernel.logging import request_id_var
 from bazaar.core.kernel.problems import EXCEPTION_HANDLERS, problem_response

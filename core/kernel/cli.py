@@ -37,7 +37,8 @@ def demo_overrides() -> dict[str, Any]:
     sandbox = {"allow_sandbox": True, "sandbox": {"secret": state["sandbox_secret"]}}
     return {
         "database": {"url": os.environ.get("BAZAAR_DATABASE_URL", DEMO_DB)},
-        "plugins": {"enabled": DEMO_PLUGINS, "payments": {"escrow": sandbox, "instant": sandbox}},
+        "plugins": {"enabled": DEMO_PLUGINS, "payments": {"escrow": sandbox, "instant": sandbox},
+                    "logistics": {"allow_sandbox": True, "sandbox": {"secret": state["sandbox_secret"]}}},
         "security": {"encryption_keys": {"demo": key}, "active_key_id": "demo"},
     }
 
@@ -114,6 +115,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         env["BAZAAR_SECURITY__ACTIVE_KEY_ID"] = "demo"
         sandbox = f'{{allow_sandbox = true, sandbox = {{secret = "{demo_state()["sandbox_secret"]}"}}}}'
         env["BAZAAR_PLUGINS__PAYMENTS"] = f"{{escrow = {sandbox}, instant = {sandbox}}}"
+        env["BAZAAR_PLUGINS__LOGISTICS"] = sandbox
     if args.no_worker:
         env["BAZAAR_SERVER_EMBEDDED_WORKER"] = "false"
     os.environ.update(env)

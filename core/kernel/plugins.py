@@ -186,11 +186,14 @@ class PluginHost:
                 continue
             problems.append(f"plugins.{path}: no installed plugin has this id")
         for pid, plugin in self.available.items():
+            # a plugin's table holds the tables of plugins nested under its id
+            # ([plugins.logistics.cod] inside [plugins.logistics]): those are not its keys
+            own = {k: v for k, v in tables.get(pid, {}).items() if f"{pid}.{k}" not in ids}
             try:
-                configs[pid] = msgspec.convert(tables.get(pid, {}), plugin.config, strict=False)
+                configs[pid] = msgspec.convert(own, plugin.config, strict=False)
             except msgspec.ValidationError as exc:
                 if pid in self.settings.plugins.enabled or pid in tables:
-                    problems.append(explain(exc, tables.get(pid, {}), root=f"plugins.{pid}", type_=plugin.config))
+                    problems.append(explain(exc, own, root=f"plugins.{pid}", type_=plugin.config))
         if problems:
             raise ConfigError(problems)
         return configs

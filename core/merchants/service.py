@@ -26,7 +26,6 @@ from bazaar.core.merchants.schemas import (
     StaffOut,
     StatusChangeOut,
 )
-from bazaar.core.privacy.masking import mask_phone
 from bazaar.core.users.service import cipher
 from bazaar.sdk.errors import Conflict, NotFound, PermissionDenied
 from bazaar.sdk.events import (
@@ -38,6 +37,7 @@ from bazaar.sdk.events import (
     MerchantStatusChanged,
     MerchantStatusName,
 )
+from bazaar.sdk.privacy import mask_phone, sees_in_full
 from bazaar.sdk.types import MerchantSnapshot
 
 INVITATION_TTL = timedelta(days=7)
@@ -65,7 +65,7 @@ def _roles(merchant_id: str, reader: Actor) -> tuple[str, ...]:
 def _out(rt: Runtime, row: dict[str, Any], reader: Actor) -> MerchantOut:
     staff = reader.is_operator or row["id"] in reader.merchants
     phone = cipher(rt).decrypt(row["contact_phone"]) if staff else None
-    if phone and not (reader.merchants.get(row["id"]) == "owner" or reader.has_right("pii")):
+    if phone and not sees_in_full(reader, merchant_id=row["id"], merchant_roles=("owner",), merchant_needs=True):
         phone = mask_phone(phone)
     return MerchantOut(
         id=row["id"],

@@ -39,11 +39,11 @@ from bazaar.core.orders.schemas import (
     Totals,
     TransitionOut,
 )
-from bazaar.core.privacy.masking import mask_name, mask_phone, mask_text
 from bazaar.core.users.service import cipher
 from bazaar.sdk.errors import BazaarError, FieldProblem, NotFound, ProviderError, ValidationFailed
 from bazaar.sdk.events import CancelReason, OrderAftersalesClosed, OrderAftersalesOpened
 from bazaar.sdk.money import Money
+from bazaar.sdk.privacy import mask_name, mask_phone, mask_text, sees_in_full
 from bazaar.sdk.states import Deadline, deadlines
 from bazaar.sdk.types import AcknowledgementRecord, OrderPromotion, OrderSnapshot, RefundRequest
 
@@ -98,6 +98,34 @@ async def stock_lines(rt: Runtime, order_id: str) -> list[tuple[str, int]]:
         "SELECT sku_id, quantity FROM orders_line WHERE order_id = {} ORDER BY sku_id", order_id
     )
     return [(r["sku_id"], int(r["quantity"])) for r in rows]
+
+
+async def shipping_address(rt: Runtime, order_id: str) -> dict[str, Any]:
+    """The order's shipping address in full (decrypted): for booking a carrier, never for display."""
+    row = await _load(rt, order_id)
+    raw = cipher(rt).decrypt(row["shipping_address"]) if row["shipping_address"] else None
+    return dict(msgspec.json.decode(raw or "{}"))
+
+
+async def priced_lines(rt: Runtime, order_id: str) -> list[tuple[str, int, int]]:
+    """``(sku_id, quantity, unit_price_minor)`` of an order's lines, in SKU order."""
+    rows = await rt.db.fetch(
+        "SELECT sku_id, quantity, unit_price_minor FROM orders_line WHERE order_id = {} ORDER BY sku_id", order_id
+    )
+    return [(r["sku_id"], int(r["quantity"]), int(r["unit_price_minor"])) for r in rows]
+
+
+async def restock(rt: Runtime, order_id: str, lines: list[tuple[str, int]], *, reason: str, plugin: str | None = None,
+                  actor_id: str | None = None) -> None:
+    """Put goods of an order that came back (a return after inspection, a refused parcel) on hand
+    again. Each ``(sku_id, quantity)`` must be a line of the order, at most its quantity
+    (``422 restock_exceeds_order``)."""
+    ordered = dict(await stock_lines(rt, order_id))
+    wrong = [FieldProblem(field="lines", reason="not a line of the order, or more than ordered", value=sku)
+             for sku, qty in lines if qty < 1 or qty > ordered.get(sku, 0)]
+    if wrong:
+        raise ValidationFailed("these goods were not in the order", code="restock_exceeds_order", errors=wrong)
+    await inventory.restock(rt, lines, ref=order_id, actor_id=actor_id, reason=f"{plugin or 'core'}: {reason}"[:200])
 
 
 # --- transitions ----------------------------------------------------------------------
@@ -367,25 +395,21 @@ MERCHANT_FULL_ADDRESS = frozenset({states.OrderState.paid, states.OrderState.pla
                                    states.OrderState.delivered})
 
 
-def address_for(rt: Runtime, stored: str | None, state: str, audience: Audience, reader: Actor) -> Address | None:
+def address_for(rt: Runtime, stored: str | None, state: str, audience: Audience, reader: Actor, *,
+                customer_id: str | None = None, merchant_id: str | None = None) -> Address | None:
     """The shipping address as ``reader`` may see it (PIPL minimisation).
 
     The customer sees it in full. Merchant staff see it in full while the order is to be
     shipped or is on its way (they and their carrier need name, phone and street), and
     masked before payment and once the order is completed or cancelled. Operators see it
-    masked unless they hold the ``pii`` right.
+    masked unless they hold the ``pii`` right, on every route (the rule: ``sdk.privacy.sees_in_full``).
     """
     if not stored:
         return None
     raw = cipher(rt).decrypt(stored)
     data = msgspec.json.decode(raw or "{}")
-    full = (
-        audience == "customer"
-        or (audience == "merchant" and state in MERCHANT_FULL_ADDRESS)
-        or (audience == "operator" and reader.has_right("pii"))
-    )
-    if audience == "merchant" and reader.is_operator and reader.has_right("pii"):
-        full = True
+    full = sees_in_full(reader, subject_id=customer_id, merchant_id=merchant_id,
+                        merchant_needs=state in MERCHANT_FULL_ADDRESS)
     if not full:
         data.update(
             name=mask_name(data["name"]),
@@ -451,7 +475,8 @@ async def read(rt: Runtime, order_id: str, audience: Audience, reader: Actor) ->
             )
             for r in lines
         ],
-        shipping_address=address_for(rt, row["shipping_address"], row["state"], audience, reader),
+        shipping_address=address_for(rt, row["shipping_address"], row["state"], audience, reader,
+                                     customer_id=row["customer_id"], merchant_id=row["merchant_id"]),
         buyer_note=row["buyer_note"],
         carrier=row["carrier"],
         tracking_number=row["tracking_number"],

@@ -32,7 +32,6 @@ from bazaar.sdk.errors import (
     ValidationFailed,
 )
 
-
 #: responses that carry a secret (a token, a new API key) are never stored by a cache
 NO_STORE = CacheControlHeader(no_store=True)
 

@@ -16,7 +16,6 @@ from bazaar.core.auth.actor import Actor
 from bazaar.core.kernel.ids import new_id
 from bazaar.core.kernel.runtime import Runtime
 from bazaar.core.privacy.crypto import FieldCipher
-from bazaar.core.privacy.masking import mask_phone
 from bazaar.core.users import policy
 from bazaar.core.users.schemas import (
     ApiKeyCreate,
@@ -36,6 +35,7 @@ from bazaar.sdk.errors import (
     ValidationFailed,
 )
 from bazaar.sdk.events import UserRegistered
+from bazaar.sdk.privacy import mask_phone, sees_in_full
 
 API_KEY_PREFIX = "bzk_"
 
@@ -312,7 +312,7 @@ async def get_user(rt: Runtime, user_id: str, *, reader: Actor) -> UserOut:
     if row is None:
         raise NotFound("no such user", code="user_not_found")
     phone = cipher(rt).decrypt(row["phone"])
-    if reader.user_id != user_id and not reader.has_right("pii"):
+    if not sees_in_full(reader, subject_id=user_id):
         phone = mask_phone(phone)
     memberships = await _memberships(rt, user_id)
     roles = ["customer"] + (["merchant"] if memberships else []) + (["operator"] if row["is_operator"] else [])

@@ -39,7 +39,6 @@ from bazaar.sdk.errors import (
     Conflict,
     FieldProblem,
     NotFound,
-    PermissionDenied,
     ProviderError,
     Unauthorized,
     ValidationFailed,
@@ -62,19 +61,19 @@ class PaymentsController(Controller):
     tags = ["payments"]
 
     @get("/checkouts/{checkout_id:str}", operation_id="payments_checkout_status", opt={"auth": "user"},
-         responses=problems(NotFound, PermissionDenied, ValidationFailed))
+         responses=problems(NotFound, ValidationFailed))
     async def checkout_status(self, rt: RuntimeDep, actor: ActorDep, checkout_id: str) -> PaymentOut:
         """The payment of one of your checkouts, with each order's paid, held, released and refunded."""
         return await views.by_checkout(rt, _id(checkout_id, "checkout_id"), actor)
 
     @get("/orders/{order_id:str}", operation_id="payments_order_status", opt={"auth": "user"},
-         responses=problems(NotFound, PermissionDenied, ValidationFailed))
+         responses=problems(NotFound, ValidationFailed))
     async def order_status(self, rt: RuntimeDep, actor: ActorDep, order_id: str) -> OrderPaymentOut:
         """The payment side of one of your orders, with its receipt deadline."""
         return await views.by_order(rt, _id(order_id, "order_id"), actor)
 
     @post("/orders/{order_id:str}/extend-receipt", operation_id="payments_extend_receipt", status_code=200,
-          opt={"auth": "user"}, responses=problems(NotFound, PermissionDenied, Conflict, ValidationFailed))
+          opt={"auth": "user"}, responses=problems(NotFound, Conflict, ValidationFailed))
     async def extend_receipt(self, rt: RuntimeDep, actor: ActorDep, order_id: str) -> OrderPaymentOut:
         """Extend the receipt window of your order once, near its end (escrow)."""
         oid = _id(order_id, "order_id")
@@ -195,11 +194,21 @@ class AdminPaymentsController(Controller):
                                     data.note, actor.user_id)
         return await views.payment_out(rt, row, views.OPERATOR)
 
-    @post("/reconciliations", operation_id="payments_admin_reconcile", status_code=201, opt={"auth": "operator"})
+    @get("/instructions/stuck", operation_id="payments_admin_stuck_instructions", opt={"auth": "operator"})
+    async def stuck(self, rt: RuntimeDep) -> dict[str, Any]:
+        """Instructions queued or sent for longer than ``stuck_after_minutes``, oldest first (also an alert on /ready)."""
+        return {"items": await service.stuck_instructions(rt, service.active_plugin(rt)), "next_cursor": None}
+
+    @post("/reconciliations", operation_id="payments_admin_reconcile", status_code=201, opt={"auth": "operator"},
+          responses=problems(ValidationFailed))
     async def reconcile(self, rt: RuntimeDep, data: JSONBody[ReconciliationIn]) -> ReconciliationOut:
         """Compare the provider's statement with the ledger (default: the last 24 hours) and list every mismatch."""
         until = data.period_to or rt.clock.now() + timedelta(seconds=1)
         since = data.period_from or until - timedelta(days=1)
+        if since >= until:
+            raise ValidationFailed("the period ends before it starts", code="payments.period_reversed",
+                                   errors=[FieldProblem(field="period_to", reason="must be after period_from",
+                                                        source="body")])
         report = await reconciliation.run(rt, service.active_plugin(rt), since, until)
         return ReconciliationOut(**report)
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from bazaar.plugins.payments import orders_port, policy, service
 from bazaar.plugins.payments.states import CONFIRMING
-from bazaar.sdk.errors import Conflict, NotFound, PermissionDenied
+from bazaar.sdk.errors import Conflict, NotFound
 from bazaar.sdk.events import OrderShipped
 from bazaar.sdk.timers import Due
 
@@ -73,10 +73,8 @@ async def extend(rt: Any, pid: str, order_id: str, customer_id: str | None) -> d
     """The customer extends the receipt window once, near its end."""
     async with rt.unit_of_work():
         op = await _order(rt, order_id)
-        if op is None:
+        if op is None or op["customer_id"] != customer_id:  # someone else's order looks like no order
             raise NotFound("no payment for this order", code="payments.unknown_order")
-        if op["customer_id"] != customer_id:
-            raise PermissionDenied("not your order", code="payments.not_your_order")
         r = service.rules(rt, pid)
         why = policy.may_extend(
             now=rt.clock.now(), due_at=op["confirm_due_at"] if op["state"] in CONFIRMING else None, used=op["extensions"],

@@ -68,6 +68,11 @@ class PaymentsConfig(_Strict, frozen=True, kw_only=True, forbid_unknown_fields=T
     #: the sandbox takes pretend money and approves from a public page: only with this set
     #: (``--demo`` sets it); start-up, ``config check`` and ``/ready`` then say so loudly
     allow_sandbox: bool = False
+    #: money confirmed for a checkout that already expired or was cancelled: ``refund`` it at
+    #: once (default), or leave it in ``review`` for an operator; never unmatched
+    late_payment: Literal["refund", "review"] = "refund"
+    #: an instruction queued or sent longer than this is "stuck": listed for operators, alert on /ready
+    stuck_after_minutes: Annotated[int, Meta(ge=1, le=60 * 24 * 30)] = 30
     #: payment method ids offered at checkout (each taken by this plugin's provider)
     methods: list[Annotated[str, Meta(pattern=r"^[a-z0-9_.-]{1,60}$")]] = msgspec.field(
         default_factory=lambda: ["sandbox"]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from bazaar.plugins.payments import auto_confirm, compensation, service
+from bazaar.plugins.payments import auto_confirm, collections, compensation, service
 from bazaar.sdk.events import (
     AnyEvent,
     OrderAftersalesClosed,
@@ -25,10 +25,12 @@ from bazaar.sdk.hookspecs import hookimpl
 from bazaar.sdk.types import (
     CheckoutQuote,
     CheckoutSnapshot,
+    CollectedPayment,
     CompensationRequest,
     HookContext,
     PaymentMethod,
     PaymentStart,
+    ReadinessCheck,
     RefundRequest,
     RefundResult,
 )
@@ -62,6 +64,14 @@ class PaymentProviderObject:
     async def compensate(self, ctx: HookContext, request: CompensationRequest) -> RefundResult:
         return await compensation.request(self.context.runtime, self.id, request)
 
+    async def record_collection(self, ctx: HookContext, collection: CollectedPayment) -> str:
+        """:class:`~bazaar.sdk.providers.CollectionRecorder`: cash collected on delivery enters the ledger."""
+        return (await collections.record_collections(self.context.runtime, self.id, (collection,)))[0]
+
+    async def record_collections(self, ctx: HookContext, batch: tuple[CollectedPayment, ...]) -> list[str]:
+        """The same for a whole remittance file, in multi-row statements."""
+        return await collections.record_collections(self.context.runtime, self.id, batch)
+
 
 class PaymentsHooks:
     """Built once per app with the plugin's context (id, config, runtime)."""
@@ -80,6 +90,17 @@ class PaymentsHooks:
             PaymentMethod(id=method, label=f"Pay online ({method})", provider=self.context.id, kind="online")
             for method in self.context.config.methods
         ]
+
+    @hookimpl
+    async def bazaar_collect_readiness_checks(self, ctx: HookContext) -> list[ReadinessCheck]:
+        """An alert line while instructions are stuck in flight (still ready: money is not lost)."""
+        stuck = await service.stuck_instructions(self.context.runtime, self.context.id, limit=1000)
+        detail = None
+        if stuck:
+            oldest = min(row["created_at"] for row in stuck)
+            detail = (f"ALERT: {len(stuck)} instruction(s) stuck in flight since {oldest.isoformat()}; "
+                      "see GET /api/v1/payments/admin/instructions/stuck")
+        return [ReadinessCheck(name="instructions", ok=True, detail=detail)]
 
     @hookimpl
     def bazaar_select_payment_provider(self, method: str) -> str | None:

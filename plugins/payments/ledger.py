@@ -14,6 +14,7 @@ refunds            customer     refunded to the buyer's original method
 payouts            merchant     paid out to the merchant's settlement account
 merchant_debt      merchant     refunds after release beyond the payable (negative: owed)
 suspense           payment      received but not matched (amount mismatch, paid after cancel)
+cod_fees           carrier      a carrier's fee kept from cash it collected on delivery
 compensations      customer     paid to the buyer beyond the goods (by the merchant or the platform)
 ================== ============ ===================================================
 
@@ -44,6 +45,7 @@ ACCOUNTS = frozenset(
         "payouts",
         "merchant_debt",
         "suspense",
+        "cod_fees",
         "compensations",
     }
 )

@@ -296,6 +296,10 @@ async def _apply_payment(rt: Any, pid: str, notice: Notice, notification_id: str
         await move(rt, PAYMENT, payment, PaymentEvent.flag_for_review, review_reason=review,
                    received_minor=notice.amount, received_currency=notice.currency, provider_ref=notice.payment_ref)
         log.warning("payments: payment %s needs review (%s)", payment["id"], review)
+        if review == "paid_after_cancel" and rt.plugin_config(pid).late_payment == "refund":
+            await resolve(rt, pid, payment["id"], "refund",
+                          "paid after the checkout was cancelled: refunded automatically", None)
+            return "refunded_late_payment"
         return review
     orders = await rt.db.fetch("SELECT * FROM payments_order WHERE payment_id = {} ORDER BY order_id", payment["id"])
     bps = rules(rt, pid)["commission_bps"]
@@ -572,3 +576,16 @@ async def resolve(rt: Any, pid: str, payment_id: str, action: str, note: str, ac
                    resolution=f"{action} by {actor_id}: {note}")
         row = await rt.db.fetchrow("SELECT * FROM payments_payment WHERE id = {}", payment_id)
     return row
+
+
+# --- instructions stuck in flight ---------------------------------------------------------
+
+
+async def stuck_instructions(rt: Any, pid: str, limit: int = 100) -> list[dict[str, Any]]:
+    """Instructions queued or sent longer than ``stuck_after_minutes`` ago, oldest first."""
+    since = rt.clock.now() - timedelta(minutes=rt.plugin_config(pid).stuck_after_minutes)
+    return await rt.db.fetch(
+        "SELECT id, kind, status, payment_id, order_id, merchant_id, currency, amount_minor, created_at, sent_at, error "
+        "FROM payments_instruction WHERE status IN ({}, {}) AND created_at < {} ORDER BY created_at, id LIMIT {}",
+        *IN_FLIGHT, since, limit,
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from bazaar.plugins.payments import auto_confirm, service
+from bazaar.plugins.payments import auto_confirm, collections, service
 from bazaar.plugins.payments.dispatch import dispatch_timer
 from bazaar.plugins.payments.providers.sandbox.notices import deliver_timer
 from bazaar.sdk.timers import Due
@@ -29,4 +29,5 @@ def timers_for(pid: str) -> dict[str, Any]:
         f"{pid}.payout": payout_timer(pid),
     }
     handlers[auto_confirm.kind(pid)] = auto_confirm.fire_timer(pid)
+    handlers[collections.confirm_kind(pid)] = collections.confirm_timer(pid)
     return handlers

@@ -24,7 +24,7 @@ from bazaar.plugins.payments.states import (
     PAYMENT,
     PaymentState,
 )
-from bazaar.sdk.errors import NotFound, PermissionDenied
+from bazaar.sdk.errors import NotFound
 from bazaar.sdk.states import deadlines
 
 OPERATOR = ("operator",)
@@ -37,7 +37,8 @@ def roles_of(actor: Any | None) -> tuple[str, ...]:
 
 def _may_read(actor: Any, customer_id: str) -> None:
     if not (actor.is_operator or actor.user_id == customer_id):
-        raise PermissionDenied("not your payment", code="payments.not_yours")
+        # someone else's payment looks exactly like a missing one (no existence oracle)
+        raise NotFound("no such payment", code="not_found")
 
 
 async def order_out(rt: Any, op: dict[str, Any], roles: tuple[str, ...]) -> OrderPaymentOut:

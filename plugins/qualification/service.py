@@ -67,6 +67,7 @@ from bazaar.plugins.qualification.states import (
 from bazaar.plugins.qualification.storage import DatabaseStorage, content_matches
 from bazaar.sdk.api import new_id
 from bazaar.sdk.errors import FieldProblem, NotFound
+from bazaar.sdk.privacy import sees_in_full
 from bazaar.sdk.services import cipher, merchants
 from bazaar.sdk.states import Deadline, deadlines
 
@@ -111,10 +112,6 @@ def today(rt: Any) -> date:
 def roles_of(actor: Any) -> tuple[str, ...]:
     """The role a caller acts in here: ``operator`` for operators, else ``merchant`` (staff)."""
     return ("operator",) if actor.is_operator else ("merchant",)
-
-
-def is_owner(actor: Any, merchant_id: str) -> bool:
-    return actor.is_operator or actor.merchants.get(merchant_id) == "owner"
 
 
 async def merchant_row(rt: Any, merchant_id: str, *, for_update: bool = False) -> dict[str, Any]:
@@ -212,7 +209,8 @@ def _defects(items: Any) -> list[DefectOut]:
 def dossier_out(rt: Any, row: dict[str, Any], reader: Any) -> DossierOut:
     """A dossier as ``reader`` may see it; ``review_by`` is the review target while it waits."""
     fields = decode(cipher(rt).decrypt(row["fields"]))
-    if not is_owner(reader, row["merchant_id"]) and not reader.has_right("pii"):
+    # the store's owner reads its own dossier; operators only with the pii right (sdk.privacy's one rule)
+    if not sees_in_full(reader, merchant_id=row["merchant_id"], merchant_roles=("owner",), merchant_needs=True):
         fields = {k: policy.mask(k, v) if k in policy.SENSITIVE else v for k, v in fields.items()}
     return DossierOut(
         id=row["id"], merchant_id=row["merchant_id"], version=row["version"], purpose=row["purpose"],

@@ -89,3 +89,12 @@ def test_a_very_long_password_is_judged_without_error():
     assert len(strong) > 72
     assert policy.password_problems(strong, email="a@example.com", min_length=10) == []
     assert policy.password_problems("x" * 100, email="a@example.com", min_length=10) != []
+
+
+async def test_seeded_stock_starts_with_an_opening_movement(bazaar):
+    from bazaar.sdk.testing import seed
+
+    merchant_id, _ = await bazaar.merchant()
+    product = await seed.product(bazaar.runtime, merchant_id, name="Tea", prices=[1000, 2000], stock=[5, 0])
+    rows = await bazaar.runtime.db.fetch("SELECT sku_id, kind, on_hand_delta, on_hand_after FROM inventory_movement")
+    assert rows == [{"sku_id": product["skus"][0], "kind": "initial", "on_hand_delta": 5, "on_hand_after": 5}]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-
 PROBLEM = "application/problem+json"
 REGISTER = "/api/v1/auth/register"
 

@@ -13,9 +13,11 @@ SECRET = "test-sandbox-secret-0123456789-abcdef"
 PLUGINS = ("payments.escrow", "payments.instant")
 
 
-def config_for(plugin: str, *, payout_interval_hours: int = 24, **sandbox: Any) -> dict[str, Any]:
+def config_for(plugin: str, *, payout_interval_hours: int = 24, late_payment: str = "refund",
+               **sandbox: Any) -> dict[str, Any]:
     """The only thing that differs between an escrow and an instant market."""
     return {plugin: {"preset": "cn", "payout_interval_hours": payout_interval_hours, "allow_sandbox": True,
+                     "late_payment": late_payment,
                      "sandbox": {"secret": SECRET, **sandbox}}}
 
 
@@ -130,9 +132,10 @@ class Market:
 
 async def make_market(bazaar_factory: Any, plugin: str = "payments.escrow", *, extra: tuple[Any, ...] = (),
                       plugins: tuple[str, ...] = (), settle: bool = True, payout_interval_hours: int = 24,
-                      **sandbox: Any) -> Market:
+                      late_payment: str = "refund", **sandbox: Any) -> Market:
     kit = await bazaar_factory(plugins=[plugin, *plugins], extra=list(extra),
-                               config=config_for(plugin, payout_interval_hours=payout_interval_hours, **sandbox))
+                               config=config_for(plugin, payout_interval_hours=payout_interval_hours,
+                                                 late_payment=late_payment, **sandbox))
     merchants, owners, skus = [], [], []
     for name, price in (("Tea House", 1999), ("Porcelain", 12000)):
         merchant_id, owner = await kit.merchant(name=name)

@@ -129,8 +129,25 @@ async def test_amount_mismatch_needs_review_never_pays_and_is_refunded_on_resolu
     assert r.json()["items"] == []
 
 
-async def test_paid_after_the_checkout_expired_goes_to_review_not_lost(bazaar_factory: Any) -> None:
+async def test_paid_after_the_checkout_expired_is_refunded_automatically(bazaar_factory: Any) -> None:
     m = await held_market(bazaar_factory)
+    body = await m.buy()
+    assert (await m.pay(body)).status_code == 200  # approved, but the notification is late
+    await m.advance(minutes=31)  # the core's unpaid timer cancels the checkout
+    r = await m.c.post("/api/v1/payments/sandbox/notifications/flush", headers=m.operator.headers)
+    assert r.status_code == 200 and r.json()["sent"] >= 1
+    await m.advance(seconds=1)  # the refund instruction is sent after commit
+    r = await m.c.post("/api/v1/payments/sandbox/notifications/flush", headers=m.operator.headers)
+    r = await m.c.get(f"/api/v1/payments/checkouts/{body['id']}", headers=m.customer.headers)
+    assert r.json()["state"] == "resolved" and r.json()["review_reason"] == "paid_after_cancel"
+    tb = await m.assert_balanced()
+    assert tb["accounts"]["CNY"].get("suspense", 0) == 0
+    assert tb["accounts"]["CNY"]["refunds"] == body["totals"]["total"]["amount"]
+    assert (await m.reconcile())["mismatches"] == []
+
+
+async def test_paid_after_the_checkout_expired_goes_to_review_when_configured(bazaar_factory: Any) -> None:
+    m = await make_market(bazaar_factory, hold=True, late_payment="review")
     body = await m.buy()
     assert (await m.pay(body)).status_code == 200  # approved, but the notification is late
     await m.advance(minutes=31)  # the core's unpaid timer cancels the checkout

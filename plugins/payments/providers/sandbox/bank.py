@@ -20,7 +20,7 @@ from bazaar.plugins.payments.providers.base import (
     decode_detail,
 )
 from bazaar.sdk.api import new_id
-from bazaar.sdk.errors import NotFound, ProviderError
+from bazaar.sdk.errors import Conflict, NotFound
 
 PLATFORM_ACCOUNT = "platform"
 
@@ -129,7 +129,7 @@ class Bank:
         async with self.rt.db.transaction():
             row = await self._payment(payment_id)
             if row["status"] != "created":
-                raise ProviderError(f"payment is {row['status']}", code="payments.sandbox_not_payable")
+                raise Conflict(f"payment is {row['status']}", code="payments.sandbox_not_payable")
             paid = row["amount_minor"] if amount is None else amount
             cur = currency or row["currency"]
             book = row["splits"]
@@ -160,7 +160,7 @@ class Bank:
         async with self.rt.db.transaction():
             row = await self._payment(payment_id)
             if row["status"] != "created":
-                raise ProviderError(f"payment is {row['status']}", code="payments.sandbox_not_payable")
+                raise Conflict(f"payment is {row['status']}", code="payments.sandbox_not_payable")
             await self.rt.db.execute("UPDATE payments_sandbox_payment SET status = 'declined' WHERE id = {}", payment_id)
             await self._notify(row["notify_url"], {
                 "type": "payment.failed", "payment_ref": payment_id, "instruction_ref": row["merchant_ref"],
@@ -176,7 +176,8 @@ class Bank:
             if row["status"] == "created":
                 await self.rt.db.execute("UPDATE payments_sandbox_payment SET status = 'closed' WHERE id = {}", payment_id)
                 await self._notify(row["notify_url"], {
-                    "type": "payment.closed", "payment_ref": payment_id, "instruction_ref": ref,
+                    # like every payment notice: instruction_ref is the shop's payment id (its reference)
+                    "type": "payment.closed", "payment_ref": payment_id, "instruction_ref": row["merchant_ref"],
                     "currency": row["currency"],
                 })
             await self._remember(ref, "close", {"provider_ref": payment_id})

@@ -45,37 +45,41 @@ def default_sender(rt: Any, plugin_id: str) -> Any:
 
 
 async def deliver(rt: Any, plugin_id: str, *, everything: bool = False) -> int:
-    """Send every notice due now (or all, on flush); answers how many were sent."""
+    """Send every notice due now (or all, on flush); answers how many were sent.
+
+    A notice is marked delivered only after the receiver answered 2xx, like a real provider:
+    a worker killed mid-batch leaves the rest undelivered and the next run sends them again
+    (at least once; the receiver is idempotent). Any other answer is retried (the timer backs off).
+    """
     config = rt.plugin_config(plugin_id).sandbox
     order = "DESC" if config.out_of_order else "ASC"
     cutoff = "" if everything else " AND deliver_at <= {}"
     args = [] if everything else [rt.clock.now()]
-    async with rt.db.transaction():
-        rows = await rt.db.fetch(
-            f"SELECT id, notify_url, body FROM payments_sandbox_notice WHERE delivered = 0{cutoff} ORDER BY seq {order}",
-            *args,
-        )
-        for row in rows:
-            await rt.db.execute("UPDATE payments_sandbox_notice SET delivered = 1 WHERE id = {}", row["id"])
+    rows = await rt.db.fetch(
+        f"SELECT id, notify_url, body FROM payments_sandbox_notice WHERE delivered = 0{cutoff} ORDER BY seq {order}",
+        *args,
+    )
     send = rt.services.get(SENDER) or default_sender(rt, plugin_id)
-    sent = 0
+    sent, refused = 0, []
     for row in rows:
         body = row["body"].encode()
+        statuses = []
         for _ in range(2 if config.duplicates else 1):
             headers = {
                 "content-type": "application/json",
                 signing.HEADER: signing.sign(config.secret, int(rt.clock.now().timestamp()), body),
             }
-            status = await send(row["notify_url"], headers, body)
+            statuses.append(await send(row["notify_url"], headers, body))
             sent += 1
-            async with rt.db.transaction():
-                await rt.db.execute("UPDATE payments_sandbox_notice SET last_status = {} WHERE id = {}",
-                                    status, row["id"])
-            if status >= 500:
-                log.warning("sandbox notice %s answered %s; will retry", row["id"], status)
-                async with rt.db.transaction():
-                    await rt.db.execute("UPDATE payments_sandbox_notice SET delivered = 0 WHERE id = {}", row["id"])
-                raise ProviderError(f"notify endpoint answered {status}")
+        ok = any(200 <= status < 300 for status in statuses)
+        async with rt.db.transaction():
+            await rt.db.execute("UPDATE payments_sandbox_notice SET last_status = {}, delivered = {} WHERE id = {}",
+                                statuses[-1], 1 if ok else 0, row["id"])
+        if not ok:
+            log.warning("sandbox notice %s answered %s; will retry", row["id"], statuses[-1])
+            refused.append(statuses[-1])
+    if refused:
+        raise ProviderError(f"{len(refused)} notice(s) not accepted (last answer {refused[-1]}); retrying")
     return sent
 
 

@@ -1,0 +1,86 @@
+"""Delivering the sandbox carrier's pushes: signed at send time, through an injectable sender.
+
+Switches (``[plugins.logistics.sandbox]``): ``delay_seconds`` (queued pushes wait),
+``duplicates`` (each push is sent twice), ``out_of_order`` (a batch goes newest first),
+``hold`` (nothing goes until ``POST /logistics/sandbox/pushes/flush``). The default sender
+follows ``delivery``: ``direct`` hands the request to the same function the push route
+calls; ``http`` POSTs it to ``server.public_url``. Tests may put their own sender in
+``rt.services["logistics.sandbox.sender"]``: ``async (path, headers, body) -> status``.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import httpx
+
+from bazaar.plugins.logistics.carriers.sandbox.carrier import HEADER, PUSH_PATH, sign
+from bazaar.sdk.errors import BazaarError, ProviderError
+from bazaar.sdk.timers import Due, outside_transaction
+
+log = logging.getLogger("bazaar.logistics.sandbox")
+SENDER = "logistics.sandbox.sender"
+
+
+def default_sender(rt: Any, config: Any) -> Any:
+    async def direct(path: str, headers: dict[str, str], body: bytes) -> int:
+        from bazaar.plugins.logistics import tracking
+
+        try:
+            await tracking.receive_push(rt, "sandbox", headers, body)
+        except BazaarError as exc:
+            return exc.status
+        return 200
+
+    async def http(path: str, headers: dict[str, str], body: bytes) -> int:
+        base = rt.settings.server.public_url
+        if not base:
+            raise ProviderError("sandbox.delivery = http needs server.public_url")
+        async with httpx.AsyncClient(timeout=10) as client:
+            response = await client.post(base.rstrip("/") + path, content=body, headers=headers)
+        return response.status_code
+
+    return direct if config.delivery == "direct" else http
+
+
+async def deliver(rt: Any, plugin_id: str, *, everything: bool = False) -> int:
+    """Send every push due now (or all, on flush); answers how many requests were made."""
+    config = rt.plugin_config(plugin_id).sandbox
+    order = "DESC" if config.out_of_order else "ASC"
+    cutoff = "" if everything else " AND deliver_at <= {}"
+    args = [] if everything else [rt.clock.now()]
+    async with rt.unit_of_work():
+        rows = await rt.db.fetch(
+            f"SELECT id, body FROM logistics_sandbox_push WHERE delivered = {{}}{cutoff} ORDER BY seq {order}",
+            False, *args,
+        )
+        for row in rows:
+            await rt.db.execute("UPDATE logistics_sandbox_push SET delivered = {} WHERE id = {}", True, row["id"])
+    send = rt.services.get(SENDER) or default_sender(rt, config)
+    sent = 0
+    for row in rows:
+        body = row["body"].encode()
+        for _ in range(2 if config.duplicates else 1):
+            headers = {"content-type": "application/json",
+                       HEADER: sign(config.secret, int(rt.clock.now().timestamp()), body)}
+            status = await send(PUSH_PATH, headers, body)
+            sent += 1
+            async with rt.unit_of_work():
+                await rt.db.execute("UPDATE logistics_sandbox_push SET last_status = {} WHERE id = {}",
+                                    status, row["id"])
+            if status >= 500:
+                async with rt.unit_of_work():
+                    await rt.db.execute("UPDATE logistics_sandbox_push SET delivered = {} WHERE id = {}",
+                                        False, row["id"])
+                raise ProviderError(f"the push endpoint answered {status}; will retry")
+    return sent
+
+
+def deliver_timer(plugin_id: str) -> Any:
+    @outside_transaction
+    async def sandbox_deliver(rt: Any, due: Due) -> None:
+        """Timer (one per push): send every push due now, as one batch."""
+        await deliver(rt, plugin_id)
+
+    return sandbox_deliver

@@ -175,12 +175,13 @@ class Shop:
 
 async def make_shop(bazaar_factory: Any, *, preset: str = "cn", start: datetime | None = None,
                     extra: tuple[Any, ...] = (), aftersales: dict[str, Any] | None = None,
-                    plugins: tuple[str, ...] = ()) -> Shop:
+                    plugins: tuple[str, ...] = (), config: dict[str, Any] | None = None) -> Shop:
     clock = ManualClock(start or datetime(2026, 9, 21, 2, 0, tzinfo=UTC))
     kit = await bazaar_factory(
         plugins=["payments.escrow", "aftersales", *plugins], extra=list(extra), clock=clock,
-        config={"payments.escrow": {"preset": preset, "payout_interval_hours": 744, "sandbox": {"secret": SECRET}},
-                "aftersales": {"preset": preset, **(aftersales or {})}},
+        config={"payments.escrow": {"preset": preset, "payout_interval_hours": 744, "allow_sandbox": True,
+                                    "sandbox": {"secret": SECRET}},
+                "aftersales": {"preset": preset, **(aftersales or {})}, **(config or {})},
         settings={"calendar": {"timezone": "Asia/Shanghai", "holidays": HOLIDAYS, "workdays": WORKDAYS},
                   "security": {"token_ttl_seconds": 30 * 86_400}},
     )

@@ -17,27 +17,28 @@ from bazaar.sdk.runtime import PluginRuntime
 FAR = "9999-12-31T00:00:00+00:00"
 
 
+def _bad_cursor() -> ValidationFailed:
+    return ValidationFailed("bad cursor", code="aftersales.invalid_cursor",
+                            errors=[FieldProblem(field="cursor", reason="use next_cursor as given")])
+
+
 def _cursor(cursor: str | None) -> tuple[str, str] | None:
     if cursor is None:
         return None
     key, _, case_id = cursor.partition("|")
     if not case_id.startswith("asc_") or len(case_id) > 40 or len(key) > 40:
-        raise ValidationFailed("bad cursor", code="aftersales.invalid_cursor",
-                               errors=[FieldProblem(field="cursor", reason="use next_cursor as given")])
+        raise _bad_cursor()
     return key, case_id
 
 
-async def _page(rt: PluginRuntime, where: str, args: list[Any], order: str, limit: int, cursor: str | None,
-                key_of: Any, after: str) -> tuple[list[CaseSummary], str | None]:
-    c = _cursor(cursor)
-    if c is not None:
-        where += f" AND {after}"
-        args += [c[0], c[0], c[1]]
-    rows = await rt.db.fetch(f"SELECT * FROM aftersales_case WHERE {where} ORDER BY {order} LIMIT {{}}", *args, limit + 1)
-    now = rt.clock.now()
-    items = [summary(rt, r, now) for r in rows[:limit]]
-    nxt = f"{key_of(rows[limit - 1])}|{rows[limit - 1]['id']}" if len(rows) > limit else None
-    return items, nxt
+def _due(key: str) -> datetime:
+    try:
+        due = datetime.fromisoformat(key)
+    except ValueError:
+        raise _bad_cursor() from None
+    if due.tzinfo is None:
+        raise _bad_cursor()
+    return due
 
 
 def _due_key(row: dict[str, Any]) -> str:
@@ -53,7 +54,7 @@ async def merchant_queue(rt: PluginRuntime, merchant_id: str, *, waiting: bool, 
     c = _cursor(cursor)
     args: list[Any] = [merchant_id]
     if c is not None:
-        due = datetime.fromisoformat(c[0])
+        due = _due(c[0])
         where += " AND (due_at > {} OR (due_at = {} AND id > {}))"
         args += [due, due, c[1]]
     rows = await rt.db.fetch(f"SELECT * FROM aftersales_case WHERE {where} AND due_at IS NOT NULL "
@@ -72,7 +73,7 @@ async def operator_queue(rt: PluginRuntime, *, limit: int, cursor: str | None) -
     args: list[Any] = [True, now]
     c = _cursor(cursor)
     if c is not None:
-        due = datetime.fromisoformat(c[0])
+        due = _due(c[0])
         where += " AND (due_at > {} OR (due_at = {} AND id > {}))"
         args += [due, due, c[1]]
     rows = await rt.db.fetch(f"SELECT * FROM aftersales_case WHERE {where} ORDER BY due_at, id LIMIT {{}}",

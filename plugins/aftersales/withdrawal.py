@@ -20,7 +20,7 @@ from bazaar.plugins.aftersales.opening import check, create_case, facts, own_ord
 from bazaar.plugins.aftersales.schemas import WithdrawalIn, WithdrawalOut
 from bazaar.plugins.aftersales.states import CaseEvent
 from bazaar.sdk.api import Actor, new_id
-from bazaar.sdk.errors import Conflict, NotFound
+from bazaar.sdk.errors import Conflict, FieldProblem, NotFound, ValidationFailed
 from bazaar.sdk.files import FileRules
 from bazaar.sdk.runtime import PluginRuntime
 
@@ -57,6 +57,11 @@ async def start(rt: PluginRuntime, actor: Actor, data: WithdrawalIn) -> Withdraw
         f = await facts(rt, snap)
         lines = [(ln.order_line_id, ln.quantity) for ln in data.lines] or [
             (ln.id, ln.quantity - ln.claimed - ln.refunded) for ln in f.lines if ln.quantity - ln.claimed - ln.refunded > 0]
+        if not lines:
+            raise ValidationFailed("nothing of this order is left to withdraw from", code="aftersales.not_eligible",
+                                   errors=[FieldProblem(field="lines", reason="every unit was returned or is in a case")],
+                                   extra={"reasons": [{"code": "quantity_already_returned",
+                                                       "detail": "every unit was returned or is in a case"}]})
         check(snap, f, rt, None, "withdrawal", "no_reason", lines)
         withdrawal_id = new_id("asw")
         await rt.db.execute(

@@ -143,3 +143,13 @@ async def test_bad_input_is_refused_with_a_code(bazaar_factory: Any) -> None:
     r = await shop.act(case["id"], "receipt", "merchant", {"lines": [{"case_line_id": "acl_x", "received_quantity": 1,
                                                                       "disposition": "restock"}]})
     assert r.status_code == 409 and r.json()["code"] == "invalid_transition"
+
+
+async def test_bad_cursors_are_refused(bazaar_factory: Any) -> None:
+    shop = await make_shop(bazaar_factory)
+    for cursor in ("garbage", "not-a-date|asc_01JAAAAAAAAAAAAAAAAAAAAAAA", "2026-01-01T00:00:00|asc_01JAAAAAAAAAAAAAAAAAAAAAAA"):
+        r = await shop.c.get(f"{API}/merchants/{shop.merchant_id}/cases", params={"cursor": cursor},
+                             headers=shop.owner.headers)
+        assert r.status_code == 422 and r.json()["code"] == "aftersales.invalid_cursor", r.text
+        r = await shop.c.get(f"{API}/admin/cases", params={"cursor": cursor}, headers=shop.operator.headers)
+        assert r.status_code == 422, r.text

@@ -22,10 +22,11 @@ from bazaar.plugins.payments.ledger import PLATFORM, Line
 from bazaar.plugins.payments.providers.base import decode_detail
 from bazaar.plugins.payments.states import PAID
 from bazaar.sdk.errors import Conflict, FieldProblem, NotFound, ValidationFailed
+from bazaar.sdk.runtime import PluginRuntime
 from bazaar.sdk.types import CompensationRequest, RefundResult
 
 
-async def request(rt: Any, pid: str, req: CompensationRequest) -> RefundResult:
+async def request(rt: PluginRuntime, pid: str, req: CompensationRequest) -> RefundResult:
     """Record the compensation instruction (inside the caller's unit of work)."""
     from bazaar.plugins.payments import service
 
@@ -61,7 +62,7 @@ async def request(rt: Any, pid: str, req: CompensationRequest) -> RefundResult:
     return service._refund_result(row)
 
 
-async def post(rt: Any, pid: str, ins: dict[str, Any], notification_id: str) -> None:
+async def post(rt: PluginRuntime, pid: str, ins: dict[str, Any], notification_id: str) -> None:
     """The provider confirmed it: the ledger entry (merchant payable then debt, or the platform)."""
     from bazaar.plugins.payments import service
 

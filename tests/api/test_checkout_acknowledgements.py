@@ -81,9 +81,9 @@ async def test_ticked_acknowledgement_is_stored_with_the_order_it_concerns(bazaa
     assert tea_order["acknowledgements"][0]["accepted_at"] is not None
     assert pot_order["acknowledgements"] == []
     # the bundle on the cups is recorded with its terms, for an explained refund later
-    from bazaar.sdk.services import orders as facade
+    from bazaar.sdk.services import order_snapshot
 
-    snap = await facade.order_snapshot(kit.runtime, tea_order["id"])
+    snap = await order_snapshot(kit.runtime, tea_order["id"])
     bundle = [p for p in snap.promotions if p.kind == "bundle"]
     assert [(p.code, p.amount.amount, p.sku_ids, p.min_quantity) for p in bundle] == [("B2", 500, (plain,), 2)]
     assert snap.acknowledgements[0].sku_ids == (sealed,)

@@ -15,7 +15,7 @@ from bazaar.sdk.types import CompensationRequest
 
 async def _compensate(m: Any, order_id: str, amount: int, payer: str, key: str) -> Any:
     rt = m.rt
-    provider = rt.plugins.provider("payment", m.plugin) if hasattr(rt, "plugins") else rt.provider("payment", m.plugin)
+    provider = rt.provider("payment", m.plugin)
     snap = await _snapshot(rt, order_id)
     async with rt.unit_of_work():
         return await provider.compensate(rt.context(), CompensationRequest(
@@ -24,11 +24,9 @@ async def _compensate(m: Any, order_id: str, amount: int, payer: str, key: str) 
 
 
 async def _snapshot(rt: Any, order_id: str) -> Any:
-    from bazaar.sdk import services
+    from bazaar.sdk.services import order_snapshot
 
-    if hasattr(services, "order_snapshot"):
-        return await services.order_snapshot(rt, order_id)
-    return await services.orders.order_snapshot(rt, order_id)
+    return await order_snapshot(rt, order_id)
 
 
 @pytest.mark.parametrize("payer", ["merchant", "platform"])

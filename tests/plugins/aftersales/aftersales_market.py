@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from bazaar.core.kernel.clock import ManualClock
 from bazaar.sdk.testing import seed
 
-SECRET = "test-sandbox-secret-0123456789"
+SECRET = "test-sandbox-secret-0123456789-abcdef"
 CST = ZoneInfo("Asia/Shanghai")
 HOLIDAYS = [date(2026, 10, d).isoformat() for d in range(1, 8)]
 WORKDAYS = [date(2026, 10, 10).isoformat()]

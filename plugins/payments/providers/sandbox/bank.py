@@ -244,7 +244,7 @@ class Bank:
                          account_ref: str | None) -> Ack:
         """Pay the payer of ``payment_id`` ``amount`` from the merchant's account (it may go below zero:
         the merchant owes it) or the platform's."""
-        async with self.rt.db.transaction():
+        async with self.rt.unit_of_work():
             if await self._seen(ref):
                 return Ack(provider_ref=ref)
             row = await self._payment(payment_id)

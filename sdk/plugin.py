@@ -75,7 +75,8 @@ class Plugin:
     routes: Sequence[Any] = ()
     timers: dict[str, TimerHandler] = field(default_factory=dict)
     subscribes: Sequence[str] = ()
-    policy: Callable[[Any], dict[str, Any]] | None = None
+    #: ``policy(config)``: the policy lines in force (key, value, origin, source), for ``bazaar plugins --policy``
+    policy: Callable[[Any], list[dict[str, Any]] | dict[str, Any]] | None = None
     #: ``checks(config, production) -> list[Finding]``: run by ``bazaar config check [--production]``
     #: and at start (errors refuse to start, warnings go to the log and ``/ready``)
     checks: Callable[[Any, bool], list[Finding]] | None = None

@@ -13,7 +13,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
-from typing import Any
+from typing import Any, cast
 
 import msgspec
 import pluggy
@@ -25,6 +25,7 @@ from bazaar.sdk.errors import BazaarError, ConfigError, PluginError, PluginFaile
 from bazaar.sdk.events import check_event_class
 from bazaar.sdk.hookspecs import PROJECT, hook_kind, spec_modules
 from bazaar.sdk.plugin import Plugin
+from bazaar.sdk.runtime import PluginContext, PluginRuntime
 from bazaar.sdk.types import Objection
 
 ENTRY_POINT_GROUP = "bazaar.plugins"
@@ -48,13 +49,17 @@ def discover() -> dict[str, Plugin]:
     return found
 
 
-@dataclass
-class PluginContext:
-    """What a plugin's hooks object receives: its id, its config and the runtime."""
+class _UnboundRuntime:
+    """Stands in for ``PluginContext.runtime`` until the runtime is built (see ``bind_runtime``)."""
 
-    id: str
-    config: Any
-    runtime: Any = None
+    def __getattr__(self, name: str) -> Any:
+        raise RuntimeError(
+            f"PluginContext.runtime.{name}: the runtime is bound after start-up; "
+            "keep the context and use it in hooks, not in the hooks object's constructor"
+        )
+
+
+_UNBOUND = cast(PluginRuntime, _UnboundRuntime())
 
 
 @dataclass
@@ -62,7 +67,7 @@ class LoadedPlugin:
     plugin: Plugin
     config: Any
     hooks: Any
-    context: PluginContext
+    context: PluginContext[Any]
 
 
 @dataclass(frozen=True)
@@ -148,7 +153,7 @@ class PluginHost:
         self.pm = pm
         for pid in self.order:
             plugin = self.available[pid]
-            context = PluginContext(id=pid, config=configs[pid])
+            context: PluginContext[Any] = PluginContext(id=pid, config=configs[pid], runtime=_UNBOUND)
             hooks: Any = plugin.hooks
             if inspect.isclass(hooks):
                 factory: Any = hooks
@@ -270,7 +275,8 @@ class PluginHost:
                 self.providers[key] = provider
                 self.provider_owner[key] = impl.plugin
 
-    def bind_runtime(self, runtime: Any) -> None:
+    def bind_runtime(self, runtime: PluginRuntime) -> None:
+        """Hand the built runtime to every plugin's context."""
         for loaded in self.loaded.values():
             loaded.context.runtime = runtime
 

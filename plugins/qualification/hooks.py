@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from bazaar.plugins.qualification import credit, listing_review, service
-from bazaar.plugins.qualification.storage import DatabaseStorage
+from bazaar.plugins.qualification.config import QualificationConfig
 from bazaar.sdk.events import AnyEvent, ListingStatusChanged, MerchantApplied
 from bazaar.sdk.hookspecs import hookimpl
+from bazaar.sdk.runtime import PluginContext, PluginRuntime
 from bazaar.sdk.types import (
     HookContext,
     ListingSnapshot,
@@ -21,22 +20,17 @@ from bazaar.sdk.types import (
 class QualificationHooks:
     """Built once per app with the plugin's context (``id``, ``config``, ``runtime``)."""
 
-    def __init__(self, context: Any) -> None:
+    def __init__(self, context: PluginContext[QualificationConfig]) -> None:
         self.context = context
 
     @property
-    def rt(self) -> Any:
+    def rt(self) -> PluginRuntime:
         return self.context.runtime
 
     @hookimpl
     def bazaar_select_merchant_decider(self, merchant: MerchantSnapshot) -> str | None:
         """Activation of a pending merchant is decided by dossier approval, never by hand."""
         return service.PLUGIN if merchant.status == "pending" else None
-
-    @hookimpl
-    def bazaar_register_providers(self) -> list[Any]:
-        """The database storage provider for KYB documents."""
-        return [DatabaseStorage(self.context)]
 
     @hookimpl
     async def bazaar_merchant_transition_objections(

@@ -114,7 +114,8 @@ async def test_a_worker_dying_mid_batch_loses_no_push(bazaar_factory: Any) -> No
         await tracking.receive_push(m.rt, "sandbox", headers, body)
         return 200
 
-    m.rt.services["logistics.sandbox.sender"] = dies_after_one
+    carrier = m.rt.provider("carrier", "sandbox")
+    carrier.sender = dies_after_one
     r = await m.c.post("/api/v1/logistics/sandbox/pushes/flush", headers=m.operator.headers)
     assert r.status_code >= 400  # the batch died after its first push
     rows = await m.rt.db.fetch("SELECT delivered FROM logistics_sandbox_push ORDER BY seq")
@@ -123,13 +124,13 @@ async def test_a_worker_dying_mid_batch_loses_no_push(bazaar_factory: Any) -> No
     async def refuses(path: str, headers: dict[str, str], body: bytes) -> int:
         return 503
 
-    m.rt.services["logistics.sandbox.sender"] = refuses
+    carrier.sender = refuses
     r = await m.c.post("/api/v1/logistics/sandbox/pushes/flush", headers=m.operator.headers)
     assert r.status_code >= 400
     rows = await m.rt.db.fetch("SELECT delivered FROM logistics_sandbox_push WHERE delivered = {}", False)
     assert len(rows) == 4, "a refused push stays undelivered, and so does the rest of its batch"
 
-    del m.rt.services["logistics.sandbox.sender"]
+    carrier.sender = None
     r = await m.c.post("/api/v1/logistics/sandbox/pushes/flush", headers=m.operator.headers)
     assert r.status_code == 200 and r.json() == {"sent": 4}, r.text
     assert (await m.shipment(shipment_id))["state"] == "delivered"

@@ -84,7 +84,7 @@ async def send(rt: PluginRuntime, pid: str, instruction_id: str) -> None:
         except AlreadyPaid as exc:
             # the buyer paid first: nothing to close (and no notice will come for it); the
             # payment's own notice brings the money (a late payment is refunded or reviewed)
-            async with rt.db.transaction():
+            async with rt.unit_of_work():
                 await rt.db.execute(
                     "UPDATE payments_instruction SET status = {}, error = {}, finished_at = {} WHERE id = {} "
                     "AND status = {}",

@@ -55,11 +55,14 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _config(db_url: str, port: int, key: str) -> str:
+def _config(db_url: str, port: int, key: str, files: Path) -> str:
     """One ``bazaar.toml`` for the server and every worker."""
     return f"""
 [database]
 url = "{db_url}"
+
+[files]
+dir = "{files}"
 
 [server]
 public_url = "http://127.0.0.1:{port}"
@@ -167,7 +170,7 @@ async def test_killing_the_worker_mid_batch_loses_no_notification(
 
     port = _free_port()
     config = tmp_path / "bazaar.toml"
-    config.write_text(_config(bazaar_db_url, port, key))
+    config.write_text(_config(bazaar_db_url, port, key, tmp_path / "files"))
 
     def start(name: str, *args: str) -> Proc:
         p = Proc(name, list(args), tmp_path, config)

@@ -99,6 +99,12 @@ class BadNotification(Exception):
         super().__init__(detail)
 
 
+class AlreadyPaid(Exception):
+    """The provider refuses to close a payment the buyer has already paid (Alipay
+    ``ACQ.TRADE_STATUS_ERROR``, WeChat Pay ``ORDERPAID``, Stripe: a succeeded intent cannot be
+    cancelled). Final: retrying cannot help; the payment's own notice brings the money."""
+
+
 class ProviderAdapter(Protocol):
     """A payment provider as the payments plugins use it."""
 
@@ -113,7 +119,8 @@ class ProviderAdapter(Protocol):
         ...
 
     async def close_payment(self, ref: str, provider_ref: str) -> Ack:
-        """Close an unpaid payment (timeout, cancelled checkout)."""
+        """Close an unpaid (or declined) payment: timeout, cancelled checkout; its ``payment.closed``
+        notice confirms. Raises :class:`AlreadyPaid` when the buyer paid first."""
         ...
 
     async def release(

@@ -15,6 +15,7 @@ import msgspec
 from bazaar.plugins.payments.config import SandboxConfig
 from bazaar.plugins.payments.providers.base import (
     Ack,
+    AlreadyPaid,
     CreatePayment,
     PaymentStatus,
     StatementLine,
@@ -178,13 +179,15 @@ class Bank:
             if await self._seen(ref):
                 return Ack(provider_ref=payment_id)
             row = await self._payment(payment_id)
-            if row["status"] == "created":
-                await self.rt.db.execute("UPDATE payments_sandbox_payment SET status = 'closed' WHERE id = {}", payment_id)
-                await self._notify(row["notify_url"], {
-                    # like every payment notice: instruction_ref is the shop's payment id (its reference)
-                    "type": "payment.closed", "payment_ref": payment_id, "instruction_ref": row["merchant_ref"],
-                    "currency": row["currency"],
-                })
+            if row["status"] == "succeeded":  # refused at once, as real providers do; nothing remembered
+                raise AlreadyPaid(f"payment {payment_id} is already paid")
+            # created, declined or already closed: closed now, confirmed by notice (was silent unless created)
+            await self.rt.db.execute("UPDATE payments_sandbox_payment SET status = 'closed' WHERE id = {}", payment_id)
+            await self._notify(row["notify_url"], {
+                # like every payment notice: instruction_ref is the shop's payment id (its reference)
+                "type": "payment.closed", "payment_ref": payment_id, "instruction_ref": row["merchant_ref"],
+                "currency": row["currency"],
+            })
             await self._remember(ref, "close", {"provider_ref": payment_id})
             return Ack(provider_ref=payment_id)
 

@@ -115,10 +115,10 @@ async def seed(rt: Any, logins: dict[str, dict[str, str]]) -> bool:
 
 async def seed_and_print(settings: Settings, *, migrate: bool = False) -> None:
     """Seed the demo data (once) and print the logins."""
-    from bazaar.core.kernel.runtime import Runtime
+    from bazaar.core.root import build_runtime
 
     state = demo_state()
-    rt = Runtime(settings)
+    rt = build_runtime(settings)
     await rt.start()
     try:
         if migrate:

@@ -220,11 +220,9 @@ async def transition(
             reason,
             now,
         )
-        from bazaar.core.catalogue.service import refresh_merchant_visibility
-
-        await refresh_merchant_visibility(rt, merchant_id, str(target))
         by = By(kind="plugin", id=actor_id, plugin=plugin) if plugin else (
             By(kind="operator", id=actor_id) if actor_id else SYSTEM)
+        # the catalogue listens (core.catalogue): it shows or hides the store's listings in this transaction
         await rt.emit(MerchantStatusChanged(merchant_id=merchant_id, from_status=current.status,
                                             to_status=cast(MerchantStatusName, str(target)), reason=reason, by=by,
                                             event=cast(MerchantEventName, str(event))))

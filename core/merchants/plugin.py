@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from bazaar.core import KERNEL_VERSION
-from bazaar.core.merchants.api import AdminMerchantsController, InvitationsController, MerchantsController
+from bazaar.core.merchants.api import (
+    AdminMerchantsController,
+    InvitationsController,
+    MerchantsController,
+)
 from bazaar.sdk.events import MerchantApplied, MerchantStaffInvited, MerchantStatusChanged
 from bazaar.sdk.plugin import Plugin
 

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 
 from bazaar.core.kernel.config import load_settings
+from bazaar.core.kernel.runtime import Runtime
 from bazaar.core.root import build_runtime
 
 

@@ -65,3 +65,13 @@ def test_built_ins_share_the_core_timer_namespace_and_plugins_keep_theirs():
     assert plugin("core.checkout", timers={"core.checkout_expire": due}).timers
     with pytest.raises(ValueError, match="must start with 'payments.'"):
         plugin("payments", timers={"core.checkout_expire": due})
+
+
+def test_every_core_event_is_declared_by_the_built_in_that_emits_it():
+    from bazaar.sdk import events
+
+    core = {cls for cls in vars(events).values() if isinstance(cls, type) and issubclass(cls, events.Event)
+            and cls.__module__ == events.__name__ and cls is not events.Event and not cls.__name__.startswith("_")}
+    declared = [cls for p in BUILTINS for cls in p.events]
+    assert sorted(c.__name__ for c in declared) == sorted(c.__name__ for c in core)
+    assert len(declared) == len(set(declared)), "one emitter per core event"

@@ -39,6 +39,7 @@ def write_config(workdir: Path, url: str, *, plugins: list[str], workers: int = 
     key = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
     lines = [
         "[database]", f'url = "{url}"', "",
+        "[files]", f'dir = "{(workdir / "files").as_posix()}"', "",
         "[server]", f"workers = {workers}", "embedded_worker = false", "",
         *(["[worker]", f"poll_seconds = {worker_poll}", ""] if worker_poll else []),
         "[security]", f'encryption_keys = {{ bench = "{key}" }}', 'active_key_id = "bench"', "",

@@ -9,6 +9,7 @@ Plugins import ``bazaar.sdk`` and never core internals:
   responses, id checks, list envelopes);
 * ``bazaar.sdk.services`` (the core facades a plugin may call: merchants, catalogue, orders);
 * ``bazaar.sdk.policy`` (preset policy tables), ``bazaar.sdk.timers``, ``bazaar.sdk.providers``;
+* ``bazaar.sdk.files`` (the shared file store ``rt.files``: rules, records, safe downloads);
 * ``bazaar.sdk.testing`` (the pytest kit).
 """
 

@@ -109,6 +109,39 @@ class ProviderError(BazaarError):
     title = "Provider failed"
 
 
+class FileTooLarge(BazaarError):
+    """A file larger than its use allows (``FileRules.max_bytes``); ``errors`` names the field."""
+
+    code = "file_too_large"
+    status = 413
+    title = "File too large"
+
+
+class FileTypeRefused(BazaarError):
+    """A file whose bytes are of a type its use does not accept, or not the type declared."""
+
+    code = "file_type_refused"
+    status = 415
+    title = "File type not accepted"
+
+
+class FileEmpty(ValidationFailed):
+    code = "file_empty"
+    title = "Empty file"
+
+
+class FileNotFound(NotFound):
+    code = "file_not_found"
+    title = "No such file"
+
+
+class StorageFailed(ProviderError):
+    """The storage provider could not store or return bytes (unreachable, refused, missing)."""
+
+    code = "storage_failed"
+    title = "File storage failed"
+
+
 class PluginVetoed(Conflict):
     """A plugin objected to an action through an ``*_objections`` hook."""
 

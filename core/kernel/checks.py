@@ -50,6 +50,10 @@ def core_findings(settings: Settings, production: bool) -> list[Finding]:
         found.append(Finding(level="warning", key="server.workers", message="one server process: no overlap on restart"))
     if not settings.log.json:
         found.append(Finding(level="warning", key="log.json", message="JSON logs are what log collectors parse"))
+    if settings.files.s3 is None:
+        found.append(Finding(level="warning", key="files",
+                             message="stored files (KYB documents, evidence) in a local directory: every server and "
+                                     "worker must share it; [files.s3] is the production store"))
     if settings.log.level == "DEBUG":
         found.append(Finding(level="warning", key="log.level", message="DEBUG logs may include request details"))
     for hook in settings.webhooks:

@@ -1,4 +1,4 @@
-"""The ``bazaar`` command: serve, worker, migrate, plugins, config check, users, demo."""
+"""The ``bazaar`` command: serve, worker, migrate, plugins, config check, files purge, users, demo."""
 
 from __future__ import annotations
 
@@ -217,10 +217,12 @@ def _policy_table(policy: Any) -> str:
 
 
 def cmd_config_check(args: argparse.Namespace) -> int:
+    from bazaar.core.kernel.files import build_storage
     from bazaar.core.kernel.plugins import PluginHost
 
     settings = settings_from_args(args)
     host = PluginHost.build(settings)
+    build_storage(settings)  # refuses a deployment with nowhere to keep stored files
     effective = mask(settings)
     effective["plugins"] = {
         "enabled": host.order,
@@ -238,6 +240,23 @@ def cmd_config_check(args: argparse.Namespace) -> int:
     print(f"config check: {errors} error(s), {sum(f.level == 'warning' for f in findings)} warning(s)"
           + (" (production checklist)" if getattr(args, "production", False) else ""), file=sys.stderr)
     return 1 if errors else 0
+
+
+def cmd_files_purge(args: argparse.Namespace) -> int:
+    """``bazaar files purge``: what the daily purge timer does, now."""
+    settings = settings_from_args(args)
+
+    async def run() -> tuple[int, int]:
+        rt = _runtime(settings)
+        await rt.start()
+        try:
+            return await rt.files.purge()  # type: ignore[no-any-return]
+        finally:
+            await rt.stop()
+
+    records, blobs = asyncio.run(run())
+    print(msgspec.json.encode({"purged_records": records, "deleted_blobs": blobs}).decode(), flush=True)
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -276,6 +295,14 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--production", action="store_true",
                        help="verify the going-to-production checklist item by item (docs/operators.md)")
     check.set_defaults(run=cmd_config_check)
+
+    files = sub.add_parser("files", help="the shared file store")
+    files_sub = files.add_subparsers(dest="files_command", required=True)
+    purge = files_sub.add_parser(
+        "purge", help="delete files past retention and not on legal hold, then bytes no file uses"
+    )
+    purge.add_argument("--demo", action="store_true")
+    purge.set_defaults(run=cmd_files_purge)
 
     for name, (configure, run) in COMMANDS.items():
         command = sub.add_parser(name)

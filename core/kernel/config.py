@@ -102,6 +102,33 @@ class LogConfig(_Section, frozen=True, kw_only=True, forbid_unknown_fields=True)
     json: bool = True
 
 
+class S3Config(_Section, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """``[files.s3]``: S3-compatible storage. Credentials never go here: boto3 reads them from
+    the environment (``AWS_ACCESS_KEY_ID`` / ``AWS_SECRET_ACCESS_KEY``), a profile or the
+    instance role."""
+
+    bucket: Annotated[str, Meta(min_length=3, max_length=63, pattern=r"^[a-z0-9][a-z0-9.-]+[a-z0-9]$")]
+    endpoint_url: Annotated[str, Meta(pattern=r"^https?://")] | None = None
+    region: str | None = None
+    #: key prefix inside the bucket (``bazaar/``), so one bucket can serve several deployments
+    prefix: Annotated[str, Meta(max_length=200, pattern=r"^([A-Za-z0-9._-]+/)*$")] = ""
+    addressing_style: Literal["auto", "virtual", "path"] = "auto"
+    connect_timeout_seconds: Seconds = 5.0
+    read_timeout_seconds: Seconds = 30.0
+    max_attempts: Annotated[int, Meta(ge=1, le=20)] = 5
+
+
+class FilesConfig(_Section, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """``[files]``: where the shared file store keeps bytes.
+
+    ``s3`` set: S3-compatible storage. Otherwise a local directory: ``dir``, or beside the
+    SQLite file (``<db file>.files``); PostgreSQL needs one or the other.
+    """
+
+    dir: Annotated[str, Meta(min_length=1)] | None = None
+    s3: S3Config | None = None
+
+
 class PluginsConfig(_Section, frozen=True, kw_only=True, forbid_unknown_fields=True):
     enabled: list[str] = []
     #: raw ``[plugins.<id>]`` tables, decoded by each plugin's own Struct at start
@@ -119,6 +146,7 @@ class Settings(_Section, frozen=True, kw_only=True, forbid_unknown_fields=True):
     calendar: CalendarConfig = CalendarConfig()
     checkout: CheckoutConfig = CheckoutConfig()
     log: LogConfig = LogConfig()
+    files: FilesConfig = FilesConfig()
     plugins: PluginsConfig = PluginsConfig()
 
 

@@ -21,6 +21,7 @@ from piccolo.apps.migrations.tables import Migration
 from piccolo.conf.apps import AppConfig
 
 from bazaar.core.kernel.db import Database
+from bazaar.sdk.files import FileStore, bind_migration_files
 
 log = logging.getLogger("bazaar.migrations")
 
@@ -66,8 +67,16 @@ async def pending(db: Database, apps: list[AppConfig]) -> dict[str, list[str]]:
     return out
 
 
-async def migrate(db: Database, apps: list[AppConfig]) -> list[str]:
-    """Apply every pending migration of ``apps`` in the order given; return what ran."""
+async def migrate(db: Database, apps: list[AppConfig], files: FileStore | None = None) -> list[str]:
+    """Apply every pending migration of ``apps`` in the order given; return what ran.
+
+    ``files`` is the store a data migration moves bytes into (``bazaar.sdk.files.migration_files``).
+    """
+    with bind_migration_files(files):
+        return await _migrate(db, apps)
+
+
+async def _migrate(db: Database, apps: list[AppConfig]) -> list[str]:
     applied: list[str] = []
     async with db.transaction():
         if not db.is_sqlite:

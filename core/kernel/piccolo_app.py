@@ -1,4 +1,4 @@
-"""The kernel as a Piccolo app: outbox, timers, webhook deliveries, idempotency keys."""
+"""The kernel as a Piccolo app: outbox, timers, webhook deliveries, idempotency keys, stored files."""
 
 from __future__ import annotations
 

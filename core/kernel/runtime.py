@@ -20,6 +20,7 @@ from bazaar.core.kernel import events as _events
 from bazaar.core.kernel.clock import Clock, SystemClock
 from bazaar.core.kernel.config import Settings
 from bazaar.core.kernel.db import Database
+from bazaar.core.kernel.files import PURGE_TIMER, KernelFileStore, build_storage, purge_timer
 from bazaar.core.kernel.logging import request_id_var
 from bazaar.core.kernel.migrations import KERNEL_APP, load_app, migrate, pending, register_apps
 from bazaar.core.kernel.plugins import PluginHost
@@ -33,6 +34,7 @@ from bazaar.sdk.types import HookContext
 KERNEL_TIMERS = {
     _events.DELIVER_TO_PLUGIN: _events.deliver_to_plugin,
     _events.DELIVER_TO_WEBHOOK: _events.deliver_to_webhook,
+    PURGE_TIMER: purge_timer,
 }
 
 
@@ -53,6 +55,8 @@ class Runtime:
         self.plugins = PluginHost.build(
             settings, builtins=builtins, extra=extra_plugins, discover_installed=discover_installed
         )
+        #: the shared file store (``[files]``: a directory beside the SQLite file, or S3)
+        self.files = KernelFileStore(self, build_storage(settings))
         self.db = Database(settings.database)
         self.events = _events.EventBus(self)
         self.timers = Timers(self)
@@ -90,7 +94,7 @@ class Runtime:
         await self.db.stop()
 
     async def migrate(self) -> list[str]:
-        return await migrate(self.db, self.apps)
+        return await migrate(self.db, self.apps, files=self.files)
 
     async def pending_migrations(self) -> dict[str, list[str]]:
         return await pending(self.db, self.apps)

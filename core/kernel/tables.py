@@ -1,8 +1,8 @@
-"""Kernel tables: the event outbox, durable timers, webhook delivery log, idempotency keys."""
+"""Kernel tables: the event outbox, durable timers, webhook delivery log, idempotency keys, stored files."""
 
 from __future__ import annotations
 
-from piccolo.columns import JSON, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import JSON, BigInt, Boolean, Integer, Text, Timestamptz, Varchar
 from piccolo.table import Table
 
 
@@ -61,3 +61,23 @@ class IdempotencyKey(Table, tablename="kernel_idempotency"):
     status_code = Integer()
     response = Text()
     created_at = Timestamptz()
+
+
+class FileRecord(Table, tablename="kernel_file"):
+    """A file of the shared store: what it is, whose, who may read it, how long it is kept.
+
+    The bytes live in the storage provider under ``sha256``; several records may share them.
+    """
+
+    id = Varchar(length=40, primary_key=True)
+    use = Varchar(length=100, index=True)
+    sha256 = Varchar(length=64, index=True)
+    size = BigInt()
+    content_type = Varchar(length=100)
+    filename = Varchar(length=255)
+    owner_id = Varchar(length=100, null=True, default=None, index=True)
+    subject = Varchar(length=200, null=True, default=None, index=True)
+    access = Varchar(length=10, default="owner")
+    created_at = Timestamptz()
+    retain_until = Timestamptz(null=True, default=None, index=True)
+    legal_hold = Boolean(default=False)

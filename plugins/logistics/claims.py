@@ -62,7 +62,7 @@ async def parcel_lost(rt: Any, parcel: dict[str, Any], shipment: dict[str, Any],
     refund_ref = await _refund_buyer(rt, shipment, parcel, amount, currency, reason)
     if refund_ref:
         await rt.db.execute("UPDATE logistics_claim SET refund_ref = {} WHERE id = {}", refund_ref, claim_id)
-    await contract.emit(rt, ShipmentLost(order_id=shipment["order_id"], shipment_id=shipment["id"],
+    await rt.emit(ShipmentLost(order_id=shipment["order_id"], shipment_id=shipment["id"],
                                          merchant_id=shipment["merchant_id"], lost_at=now, waybill=parcel["waybill"],
                                          claim_id=claim_id))
     await rt.db.execute(

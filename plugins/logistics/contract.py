@@ -13,7 +13,7 @@ from typing import Any
 
 from bazaar.sdk import services
 from bazaar.sdk.errors import InvalidTransition
-from bazaar.sdk.events import By, Event, event_data
+from bazaar.sdk.events import By
 from bazaar.sdk.runtime import PluginRuntime
 from bazaar.sdk.types import OrderSnapshot
 
@@ -30,14 +30,6 @@ def moving_order() -> bool:
 
 #: the order events logistics fires, with the reason written to the order's history
 SHIP, DELIVER, CANCEL = "ship", "deliver", "cancel"
-
-
-async def emit(rt: PluginRuntime, event: Event) -> str:
-    """Write a typed event to the outbox in the current transaction."""
-    typed = getattr(rt, "emit", None)
-    if typed is not None:
-        return str(await typed(event))
-    return str(await rt.events.emit(event.type, event_data(event), subject=event.subject))  # type: ignore[attr-defined]
 
 
 def provider(rt: PluginRuntime, kind: str, provider_id: str) -> Any:

@@ -72,9 +72,10 @@ class ShipmentLate(Event, frozen=True, kw_only=True, tag="shipment.late"):
     """An order passed its ship-by deadline without being handed over (credit rating input)."""
 
     order_id: str
-    merchant_id: str
     ship_by: datetime
     breached_at: datetime
+    #: always set by this plugin; optional so that a carrier-side or imported breach naming only the order decodes
+    merchant_id: str | None = None
     subject_field = "order_id"
 
 

@@ -35,7 +35,7 @@ async def check(rt: Any, due: Due) -> None:
         rt.clock.now(),
     )
     if rows:
-        await contract.emit(rt, FakeShipmentFlagged(order_id=parcel["order_id"], merchant_id=parcel["merchant_id"],
+        await rt.emit(FakeShipmentFlagged(order_id=parcel["order_id"], merchant_id=parcel["merchant_id"],
                                                     shipment_id=parcel["shipment_id"], waybill=parcel["waybill"],
                                                     flag_id=flag_id))
 

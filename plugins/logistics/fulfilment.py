@@ -105,7 +105,7 @@ class LogisticsFulfilment:
                                                   list(lines), case_id)
             entry = carriers.carrier(rt.plugin_config("logistics"), code)
             await shipments.add_parcel(rt, shipment_id, order_id, order.merchant_id, entry, None)
-            await contract.emit(rt, ShipmentCreated(order_id=order_id, shipment_id=shipment_id,
+            await rt.emit(ShipmentCreated(order_id=order_id, shipment_id=shipment_id,
                                                     merchant_id=order.merchant_id, lines=tuple(lines), carrier=code,
                                                     replacement_for_case=case_id))
             return shipment_id

@@ -39,7 +39,7 @@ async def apply_parcel(rt: Any, due: Due) -> None:
     at = _utc(parcel["status_at"]) if parcel["status_at"] is not None else rt.clock.now()
     if parcel["kind"] == "return":
         if parcel["case_id"] and parcel["status"] in RETURN_STATUS and due.payload.get("from") != due.payload.get("to"):
-            await contract.emit(rt, ReturnParcelStatusChanged(
+            await rt.emit(ReturnParcelStatusChanged(
                 case_id=parcel["case_id"], order_id=parcel["order_id"], parcel_id=parcel["id"],
                 status=RETURN_STATUS[parcel["status"]], at=at))  # type: ignore[arg-type]
         return
@@ -57,7 +57,7 @@ async def apply_parcel(rt: Any, due: Due) -> None:
         await _maybe_delivered(rt, shipment)
     elif status == "refused" and SHIPMENT.can(shipment["state"], "refuse"):
         await _move(rt, shipment, "refuse")
-        await contract.emit(rt, ShipmentRefused(order_id=shipment["order_id"], shipment_id=shipment["id"],
+        await rt.emit(ShipmentRefused(order_id=shipment["order_id"], shipment_id=shipment["id"],
                                                 merchant_id=shipment["merchant_id"], refused_at=at,
                                                 waybill=parcel["waybill"]))
     elif status == "lost":
@@ -125,7 +125,7 @@ async def record_delivery(rt: Any, shipment: dict[str, Any], proof: str, deliver
         "updated_at = {} WHERE id = {}",
         delivered_at, proof, counts_as, rt.clock.now(), shipment["id"],
     )
-    await contract.emit(rt, ShipmentDelivered(order_id=shipment["order_id"], shipment_id=shipment["id"],
+    await rt.emit(ShipmentDelivered(order_id=shipment["order_id"], shipment_id=shipment["id"],
                                               merchant_id=shipment["merchant_id"], proof=proof,  # type: ignore[arg-type]
                                               counts_as_delivery=counts_as, delivered_at=delivered_at))
     if counts_as and shipment["case_id"] is None:
@@ -167,10 +167,10 @@ async def answer_interception(rt: Any, parcel: dict[str, Any], *, ok: bool, reas
         return
     row = rows[0]
     if ok:
-        await contract.emit(rt, ShipmentIntercepted(order_id=row["order_id"], interception_id=row["id"],
+        await rt.emit(ShipmentIntercepted(order_id=row["order_id"], interception_id=row["id"],
                                                     case_id=row["case_id"], merchant_id=row["merchant_id"]))
     else:
-        await contract.emit(rt, ShipmentInterceptFailed(order_id=row["order_id"], interception_id=row["id"],
+        await rt.emit(ShipmentInterceptFailed(order_id=row["order_id"], interception_id=row["id"],
                                                         case_id=row["case_id"], merchant_id=row["merchant_id"],
                                                         reason=reason))
 

@@ -75,7 +75,7 @@ async def breach(rt: Any, due: Due) -> None:
         "UPDATE logistics_order SET state = 'late', breached_at = {}, updated_at = {} WHERE order_id = {}",
         now, now, due.subject,
     )
-    await contract.emit(rt, ShipmentLate(order_id=due.subject, merchant_id=row["merchant_id"],
+    await rt.emit(ShipmentLate(order_id=due.subject, merchant_id=row["merchant_id"],
                                          ship_by=row["ship_by"], breached_at=now))
     amount = policy.compensation(int(row["total_minor"]), values(rt)["late_ship.compensation"])
     if amount and row["payment_kind"] == "online" and row["payment_provider"]:

@@ -97,7 +97,7 @@ async def create(rt: Any, merchant_id: str, order_id: str, data: ShipmentCreate,
                                     [(ln.sku_id, ln.quantity) for ln in data.lines], None)
         for parcel in data.parcels:
             await add_parcel(rt, shipment_id, order_id, merchant_id, entry, parcel.waybill_no)
-        await contract.emit(rt, ShipmentCreated(order_id=order_id, shipment_id=shipment_id, merchant_id=merchant_id,
+        await rt.emit(ShipmentCreated(order_id=order_id, shipment_id=shipment_id, merchant_id=merchant_id,
                                                 lines=tuple((ln.sku_id, ln.quantity) for ln in data.lines),
                                                 carrier=entry.code))
         await _action(rt, shipment_id, "create", actor_id, {"lines": len(data.lines), "parcels": len(data.parcels)})
@@ -260,7 +260,7 @@ async def handed_over(rt: Any, shipment: dict[str, Any], at: datetime, *, by_sca
     if shipment["case_id"] is None:
         due, on_time = await ship_by.handed_over(rt, shipment["order_id"], at, by_scan=by_scan)
     waybills = tuple(p["waybill"] for p in await parcels_of(rt, shipment["id"]) if p["waybill"])
-    await contract.emit(rt, ShipmentHandedOver(order_id=shipment["order_id"], shipment_id=shipment["id"],
+    await rt.emit(ShipmentHandedOver(order_id=shipment["order_id"], shipment_id=shipment["id"],
                                                merchant_id=shipment["merchant_id"], handed_over_at=at, by_scan=by_scan,
                                                ship_by=tracking._utc(due) if due else None, on_time=on_time,
                                                carrier=shipment["carrier"], waybills=waybills))

@@ -147,7 +147,7 @@ async def roll_up(rt: Any, provider_id: str, scans: list[dict[str, Any]]) -> Non
             status, status_at, proof, first, parcel["id"],
         )
         if status != parcel["status"]:
-            await contract.emit(rt, ParcelStatusChanged(
+            await rt.emit(ParcelStatusChanged(
                 parcel_id=parcel["id"], order_id=parcel["order_id"], shipment_id=parcel["shipment_id"] or "",
                 carrier=parcel["carrier"], waybill=parcel["waybill"], from_status=parcel["status"], to_status=status,
                 at=status_at or now))

@@ -5,8 +5,9 @@ What it regulates
       preset's ``required_fields`` (``cn``: business licence with the 18-character Unified
       Social Credit Code checked by GB 32100-2015, legal representative, licence expiry,
       business scope, registered address, contact, settlement account; ``eu``: the DSA
-      Art. 30(1) list) and documents (stored with sha256, size and type limits, served only
-      to the merchant's staff and operators). Individuals below the turnover cap may declare
+      Art. 30(1) list) and documents (kept in the kernel's shared file store under the use
+      ``qualification.kyb``: type read from the bytes, sha256, size and type limits from
+      ``[documents]``; served only to the merchant's staff and operators). Individuals below the turnover cap may declare
       exemption (``cn``) and are badged ``unregistered``. Every defect is named at once.
       Operators review oldest first against ``review_working_days``; approval activates the
       merchant through the core's merchant facade; every dossier version is kept.
@@ -37,8 +38,7 @@ its origin and source.
 
 Hooks: ``bazaar_select_merchant_decider``, ``bazaar_merchant_transition_objections``,
 ``bazaar_listing_objections``, ``bazaar_collect_listing_review``,
-``bazaar_collect_ranking_adjustments``, ``bazaar_register_providers`` (storage
-``qualification.db``), ``bazaar_handle_event`` (``order.*``, ``shipment.late``,
+``bazaar_collect_ranking_adjustments``, ``bazaar_handle_event`` (``order.*``, ``shipment.late``,
 ``aftersales.case_closed``, ``complaints.upheld``, ``reviews.created``,
 ``product.status_changed``, ``merchant.applied``).
 
@@ -49,7 +49,7 @@ reverification_opened, licence_expiring, lapsed, escalated, licence_approved/rej
 sanction_imposed/lifted, termination_notice).
 
 Tables (Piccolo app ``qualification``): ``qualification_merchant``,
-``qualification_dossier``, ``qualification_document``, ``qualification_blob``,
+``qualification_dossier``, ``qualification_document`` (metadata; the bytes are in ``rt.files``),
 ``qualification_licence``, ``qualification_listing_review``, ``qualification_sanction``,
 ``qualification_credit_fact``.
 """

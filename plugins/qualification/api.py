@@ -12,8 +12,6 @@ from bazaar.plugins.qualification import credit, listing_review, policy, sanctio
 from bazaar.plugins.qualification.errors import (
     DocumentInvalid,
     DocumentNotFound,
-    DocumentTooLarge,
-    DocumentTypeRefused,
     DossierIncomplete,
     DossierNotFound,
     DossierPending,
@@ -52,11 +50,15 @@ from bazaar.plugins.qualification.states import LicenceEvent
 from bazaar.sdk.api import Cursor, Limit, Page, check_id, problems
 from bazaar.sdk.errors import (
     Conflict,
+    FileTooLarge,
+    FileTypeRefused,
     InvalidTransition,
     PermissionDenied,
     PluginVetoed,
+    StorageFailed,
     ValidationFailed,
 )
+from bazaar.sdk.files import content_disposition
 
 #: the kernel's runtime and the caller, injected by name
 Runtime = NamedDependency[Any]
@@ -74,6 +76,14 @@ PUBLIC = {"auth": "public"}
 
 def _mid(merchant_id: str) -> str:
     return check_id(merchant_id, "mch", "merchant_id")
+
+
+def _file_response(row: dict[str, Any], data: bytes) -> Response[bytes]:
+    """A document download: its sniffed type, a safe ``Content-Disposition`` for any name, never cached."""
+    return Response(content=data, media_type=row["content_type"], headers={
+        "Content-Disposition": content_disposition(row["filename"]),
+        "X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store", "ETag": f'"{row["sha256"]}"',
+    })
 
 
 class MerchantQualificationController(Controller):
@@ -104,10 +114,12 @@ class MerchantQualificationController(Controller):
         return await service.dossier(rt, _mid(merchant_id), check_id(dossier_id, "dos", "dossier_id"), actor)
 
     @post("/documents", operation_id="qualification_document_upload", opt=MERCHANT,
-          responses=problems(DocumentTooLarge, DocumentTypeRefused, DocumentInvalid, MerchantClosed, MerchantNotFound))
+          responses=problems(FileTooLarge, FileTypeRefused, DocumentInvalid, MerchantClosed, MerchantNotFound,
+                             StorageFailed))
     async def upload(self, rt: Runtime, actor: Actor, request: Request[Any, Any, Any], merchant_id: str,
                      kind: DocKind, filename: FileName) -> DocumentOut:
-        """Upload a file as the raw body (``Content-Type`` pdf/jpeg/png; size limit); stored with its sha256."""
+        """Upload a file as the raw body into the shared file store: the type is read from the bytes
+        (pdf/jpeg/png by default; a ``Content-Type`` that disagrees is refused) within the size limit."""
         return await service.upload_document(
             rt, _mid(merchant_id), kind=kind, filename=filename,
             content_type=request.headers.get("content-type", ""), body=await request.body(), actor=actor,
@@ -119,14 +131,11 @@ class MerchantQualificationController(Controller):
         return await service.documents(rt, _mid(merchant_id))
 
     @get("/documents/{document_id:str}", operation_id="qualification_document_download", opt=MERCHANT,
-         responses=problems(DocumentNotFound, ValidationFailed))
+         responses=problems(DocumentNotFound, ValidationFailed, StorageFailed))
     async def download(self, rt: Runtime, merchant_id: str, document_id: str) -> Response[bytes]:
         """A document's bytes: only for the merchant's staff and operators."""
         row, data = await service.document_content(rt, _mid(merchant_id), check_id(document_id, "doc", "document_id"))
-        return Response(content=data, media_type=row["content_type"], headers={
-            "Content-Disposition": f'attachment; filename="{row["filename"]}"',
-            "X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store", "ETag": f'"{row["sha256"]}"',
-        })
+        return _file_response(row, data)
 
     @post("/licences", operation_id="qualification_licence_submit", opt=OWNER,
           responses=problems(LicenceInvalid, MerchantNotFound))
@@ -182,12 +191,11 @@ class AdminQualificationController(Controller):
         return await service.reject_dossier(rt, check_id(dossier_id, "dos", "dossier_id"), data, actor)
 
     @get("/merchants/{merchant_id:str}/documents/{document_id:str}", operation_id="qualification_admin_document",
-         opt=OPERATOR, responses=problems(DocumentNotFound, ValidationFailed))
+         opt=OPERATOR, responses=problems(DocumentNotFound, ValidationFailed, StorageFailed))
     async def document(self, rt: Runtime, merchant_id: str, document_id: str) -> Response[bytes]:
         """A merchant's document, for review."""
         row, data = await service.document_content(rt, _mid(merchant_id), check_id(document_id, "doc", "document_id"))
-        return Response(content=data, media_type=row["content_type"],
-                        headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store"})
+        return _file_response(row, data)
 
     @post("/merchants/{merchant_id:str}/reverify", operation_id="qualification_admin_reverify", status_code=200,
           opt=OPERATOR, responses=problems(MerchantNotFound, InvalidTransition))

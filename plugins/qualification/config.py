@@ -11,6 +11,8 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
+from bazaar.sdk.files import ContentType
+
 Days = Annotated[int, Meta(ge=1, le=3650)]
 Minor = Annotated[int, Meta(ge=0, le=10**14)]
 FieldName = Annotated[str, Meta(min_length=1, max_length=64, pattern=r"^[a-z][a-z0-9_]*$")]
@@ -30,10 +32,11 @@ class CreditConfig(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fie
 
 
 class DocumentsConfig(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    """``[plugins.qualification.documents]``: upload limits."""
+    """``[plugins.qualification.documents]``: upload limits (the file store's rules for ``qualification.kyb``)."""
 
     max_bytes: Annotated[int, Meta(ge=1024, le=50 * 1024 * 1024)] | UnsetType = UNSET
-    content_types: list[str] | UnsetType = UNSET
+    #: types the file store recognises from the bytes (``bazaar.sdk.files.CONTENT_TYPES``)
+    content_types: list[ContentType] | UnsetType = UNSET
 
 
 class ReviewsConfig(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):

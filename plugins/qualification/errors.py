@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bazaar.sdk.errors import BazaarError, Conflict, NotFound, PermissionDenied, ValidationFailed
+from bazaar.sdk.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 
 
 class DossierIncomplete(ValidationFailed):
@@ -25,18 +25,6 @@ class UnknownDefectField(ValidationFailed):
 
 class DocumentNotFound(NotFound):
     code = "qualification.document_not_found"
-
-
-class DocumentTooLarge(BazaarError):
-    code = "qualification.document_too_large"
-    status = 413
-    title = "Document too large"
-
-
-class DocumentTypeRefused(BazaarError):
-    code = "qualification.document_type_refused"
-    status = 415
-    title = "Document type not accepted"
 
 
 class DocumentInvalid(ValidationFailed):

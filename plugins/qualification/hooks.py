@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from bazaar.plugins.qualification import credit, listing_review, service
-from bazaar.plugins.qualification.storage import DatabaseStorage
 from bazaar.sdk.events import AnyEvent, ListingStatusChanged, MerchantApplied
 from bazaar.sdk.hookspecs import hookimpl
 from bazaar.sdk.types import (
@@ -32,11 +31,6 @@ class QualificationHooks:
     def bazaar_select_merchant_decider(self, merchant: MerchantSnapshot) -> str | None:
         """Activation of a pending merchant is decided by dossier approval, never by hand."""
         return service.PLUGIN if merchant.status == "pending" else None
-
-    @hookimpl
-    def bazaar_register_providers(self) -> list[Any]:
-        """The database storage provider for KYB documents."""
-        return [DatabaseStorage(self.context)]
 
     @hookimpl
     async def bazaar_merchant_transition_objections(

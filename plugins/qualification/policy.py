@@ -13,6 +13,7 @@ from typing import Any
 
 import msgspec
 
+from bazaar.sdk.files import FileRules
 from bazaar.sdk.policy import PolicyTable, Rule
 
 # --- the policy table ------------------------------------------------------------------
@@ -76,6 +77,20 @@ RULES = PolicyTable([
 def effective(config: Any) -> dict[str, Any]:
     """Every key's value in force for ``config``."""
     return RULES.resolve(config)
+
+
+#: the file store use of KYB documents (``rt.files``)
+DOCUMENT_USE = "qualification.kyb"
+
+
+def document_rules(values: Mapping[str, Any]) -> FileRules:
+    """The file store limits of KYB documents: ``documents.max_bytes`` and ``documents.content_types``.
+
+    No retention date at upload: identity documents are kept while the merchant trades and
+    for a period counted from its exit (NTSM 31 / DSA 30(5)), set with ``rt.files.set_retention``
+    when it leaves, never from the upload date.
+    """
+    return FileRules(max_bytes=values["documents.max_bytes"], content_types=tuple(values["documents.content_types"]))
 
 
 def explain(config: Any) -> list[dict[str, Any]]:

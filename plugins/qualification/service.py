@@ -8,7 +8,6 @@ plugin.
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -18,8 +17,6 @@ from bazaar.plugins.qualification import policy
 from bazaar.plugins.qualification.errors import (
     DocumentInvalid,
     DocumentNotFound,
-    DocumentTooLarge,
-    DocumentTypeRefused,
     DossierIncomplete,
     DossierNotFound,
     DossierPending,
@@ -64,7 +61,6 @@ from bazaar.plugins.qualification.states import (
     Verification,
     VerificationEvent,
 )
-from bazaar.plugins.qualification.storage import DatabaseStorage, content_matches
 from bazaar.sdk.api import new_id
 from bazaar.sdk.errors import FieldProblem, NotFound
 from bazaar.sdk.privacy import sees_in_full
@@ -559,9 +555,7 @@ def document_out(row: dict[str, Any]) -> DocumentOut:
 async def upload_document(
     rt: Any, merchant_id: str, *, kind: str, filename: str, content_type: str, body: bytes, actor: Any
 ) -> DocumentOut:
-    """Store a file (size and type limits, sha256) for this merchant's dossier or licences."""
-    p = values(rt)
-    content_type = content_type.split(";", 1)[0].strip().lower()
+    """Store a KYB file in the shared file store (size and type limits from the config, type sniffed)."""
     if kind not in DOCUMENT_KINDS:
         raise DocumentInvalid("unknown document kind", errors=[
             FieldProblem(field="kind", reason=f"one of {', '.join(DOCUMENT_KINDS)}", value=kind[:40])])
@@ -570,25 +564,20 @@ async def upload_document(
             FieldProblem(field="filename", reason="1-200 characters, no path", value=filename[:60])])
     if not body:
         raise DocumentInvalid("the file is empty", errors=[FieldProblem(field="body", reason="empty")])
-    if len(body) > p["documents.max_bytes"]:
-        raise DocumentTooLarge(f"the file is larger than {p['documents.max_bytes']} bytes",
-                               extra={"max_bytes": p["documents.max_bytes"]})
-    if content_type not in p["documents.content_types"]:
-        raise DocumentTypeRefused(f"{content_type or 'no type'} is not accepted",
-                                  extra={"accepted": list(p["documents.content_types"])})
-    if not content_matches(content_type, body):
-        raise DocumentTypeRefused(f"the content is not {content_type}", extra={"accepted": list(p["documents.content_types"])})
     doc_id = new_id("doc")
     async with rt.unit_of_work():
         merchant = await merchant_row(rt, merchant_id)
         if merchant["status"] == "closed":
             raise MerchantClosed("the merchant is closed")
-        key = f"{merchant_id}/{doc_id}"
-        await DatabaseStorage(rt).put(key, body, content_type)
+        stored = await rt.files.put(
+            policy.DOCUMENT_USE, policy.document_rules(values(rt)), body, filename=filename,
+            owner_id=merchant_id, subject=f"merchant:{merchant_id}", access="owner",
+            declared_type=content_type, field="body",
+        )
         await rt.db.execute(
             "INSERT INTO qualification_document (id, merchant_id, kind, filename, content_type, size_bytes, sha256, "
-            "storage_key, uploaded_by, created_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {})",
-            doc_id, merchant_id, kind, filename, content_type, len(body), hashlib.sha256(body).hexdigest(), key,
+            "file_id, uploaded_by, created_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {})",
+            doc_id, merchant_id, kind, filename, stored.content_type, stored.size, stored.sha256, stored.id,
             actor.user_id, rt.clock.now(),
         )
         row = await rt.db.fetchrow("SELECT * FROM qualification_document WHERE id = {}", doc_id)
@@ -611,8 +600,14 @@ async def documents(rt: Any, merchant_id: str) -> list[DocumentOut]:
 
 
 async def document_content(rt: Any, merchant_id: str, doc_id: str) -> tuple[dict[str, Any], bytes]:
+    """A document's row and bytes; the caller is the merchant's staff or an operator (the route's guard)."""
     row = await load_document(rt, merchant_id, doc_id)
-    data, _ = await DatabaseStorage(rt).get(row["storage_key"])
+    if row["file_id"] is None:
+        raise DocumentNotFound("the document's content is missing")
+    try:
+        data = await rt.files.read(row["file_id"])
+    except NotFound:
+        raise DocumentNotFound("the document's content is missing") from None
     return row, data
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from piccolo.columns import JSON, Boolean, Bytea, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import JSON, Boolean, Integer, Text, Timestamptz, Varchar
 from piccolo.table import Table
 
 
@@ -49,7 +49,7 @@ class Dossier(Table, tablename="qualification_dossier"):
 
 
 class Document(Table, tablename="qualification_document"):
-    """An uploaded file's metadata; the bytes live in the storage provider under ``storage_key``."""
+    """An uploaded KYB file: its kind and merchant; the bytes and their record are in the shared file store."""
 
     id = Varchar(length=40, primary_key=True)
     merchant_id = Varchar(length=40, index=True)
@@ -58,17 +58,9 @@ class Document(Table, tablename="qualification_document"):
     content_type = Varchar(length=100)
     size_bytes = Integer()
     sha256 = Varchar(length=64)
-    storage_key = Varchar(length=100)
+    #: the file in the kernel's shared store (``rt.files``)
+    file_id = Varchar(length=40, null=True, default=None)
     uploaded_by = Varchar(length=40)
-    created_at = Timestamptz()
-
-
-class Blob(Table, tablename="qualification_blob"):
-    """File bytes of the database storage provider."""
-
-    key = Varchar(length=100, primary_key=True)
-    content_type = Varchar(length=100)
-    data = Bytea()
     created_at = Timestamptz()
 
 

@@ -7,6 +7,8 @@ Registered as a pytest plugin (``bazaar``), it provides:
   ``BAZAAR_TEST_PG_URL`` and is skipped without it, unless ``BAZAAR_REQUIRE_PG=1`` (CI),
   where a missing or unreachable PostgreSQL fails the run.
 * ``bazaar_db_url`` — a fresh, migrated database for this test.
+* ``bazaar_empty_db_url`` — an empty database on this test's engine (for migration tests).
+* ``bazaar_files_dir`` — where this test's stored files live (beside SQLite, or its own directory).
 * ``bazaar_factory`` — ``await bazaar_factory(plugins=[...], config={...}, extra=[...])``
   builds a :class:`Kit`: the real Litestar app, an HTTP client, a :class:`ManualClock`.
 * ``bazaar`` — a kit with no plugins enabled.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -152,9 +153,16 @@ async def build_kit(
     extra: Iterable[Plugin] = (),
     clock: ManualClock | None = None,
     settings: dict[str, Any] | None = None,
+    files_dir: str | None = None,
 ) -> Kit:
-    """Build and start a kit on ``db_url`` with ``plugins`` enabled and their ``config``."""
+    """Build and start a kit on ``db_url`` with ``plugins`` enabled and their ``config``.
+
+    Stored files go beside a SQLite file, or to ``files_dir`` (a new temporary directory
+    for PostgreSQL when not given).
+    """
     overrides: dict[str, Any] = {"database": {"url": db_url}, "server": {"embedded_worker": False}}
+    if files_dir is not None or not db_url.startswith("sqlite:"):
+        overrides["files"] = {"dir": files_dir or tempfile.mkdtemp(prefix="bazaar-files-")}
     overrides["log"] = {"json": False}
     overrides["security"] = {
         "encryption_keys": {"k1": Fernet.generate_key().decode()},

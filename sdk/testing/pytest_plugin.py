@@ -200,13 +200,43 @@ def bazaar_db_url(bazaar_engine: str, _bazaar_templates: dict[str, Any], tmp_pat
 
 
 @pytest.fixture
-async def bazaar_factory(bazaar_db_url: str) -> AsyncIterator[Any]:
+def bazaar_empty_db_url(bazaar_engine: str, tmp_path: Path) -> Iterator[str]:
+    """A database with nothing in it, on this test's engine: for tests of migrations."""
+    if bazaar_engine == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+        return
+    if bazaar_engine != "postgres":
+        raise pytest.UsageError(f"unknown engine {bazaar_engine!r}")
+    why = _pg_available()
+    if why:
+        if _require_pg():
+            pytest.fail(f"{REQUIRE_PG_ENV}=1 and {why}")
+        pytest.skip(why)
+    name = f"bazaar_empty_{os.getpid()}"
+    asyncio.run(_pg_recreate(name))
+    try:
+        yield _pg_url(name)
+    finally:
+        asyncio.run(_pg_recreate(name, create=False))
+
+
+@pytest.fixture
+def bazaar_files_dir(bazaar_db_url: str, tmp_path: Path) -> str:
+    """Where this test's stored files live: beside the SQLite file, or a directory of its own."""
+    if bazaar_db_url.startswith("sqlite:///"):
+        return bazaar_db_url[len("sqlite:///"):] + ".files"
+    return str(tmp_path / "files")
+
+
+@pytest.fixture
+async def bazaar_factory(bazaar_db_url: str, bazaar_files_dir: str) -> AsyncIterator[Any]:
     """``await bazaar_factory(plugins=[...], config={...}, extra=[...])`` -> a started Kit."""
     from bazaar.sdk.testing.kit import build_kit
 
     kits: list[Any] = []
 
     async def factory(**kwargs: Any) -> Any:
+        kwargs.setdefault("files_dir", bazaar_files_dir)
         kit = await build_kit(bazaar_db_url, **kwargs)
         kits.append(kit)
         return kit

@@ -181,7 +181,7 @@ async def test_malformed_and_unknown_ids(bazaar):
     assert r.status_code == 404 and r.json()["code"] == "user_not_found"
 
 
-async def test_create_operator_cli(bazaar_db_url, tmp_path):
+async def test_create_operator_cli(bazaar_db_url, bazaar_files_dir, tmp_path):
     import os
     import subprocess
     import sys
@@ -189,6 +189,7 @@ async def test_create_operator_cli(bazaar_db_url, tmp_path):
     from cryptography.fernet import Fernet
 
     env = {**os.environ, "BAZAAR_DATABASE_URL": bazaar_db_url, "BAZAAR_OPERATOR_PASSWORD": "Admin-Secret-4242",
+           "BAZAAR_FILES_DIR": bazaar_files_dir,
            "BAZAAR_SECURITY__ENCRYPTION_KEYS": f'{{k = "{Fernet.generate_key().decode()}"}}'}
     cmd = [sys.executable, "-m", "bazaar.core.kernel.cli", "users", "create-operator", "--email", "root@example.com"]
     done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=60, cwd=tmp_path)

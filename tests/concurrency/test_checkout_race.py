@@ -53,6 +53,7 @@ class Server:
             BAZAAR_SECURITY__ARGON2_TIME_COST="1",
             BAZAAR_SECURITY__ARGON2_MEMORY_KIB="64",
             BAZAAR_LOG__LEVEL="WARNING",
+            BAZAAR_FILES_DIR=str(cwd / "files"),
         )
         args = [str(Path(sys.executable).parent / "bazaar"), "serve", "--port", str(self.port),
                 "--workers", str(workers)]

@@ -25,7 +25,7 @@ TABLE_AFTER = re.compile(r"\b(FROM|JOIN|INTO|UPDATE|TABLE)\s+(?:IF\s+(?:NOT\s+)?
                          r"(\"?[A-Za-z_][A-Za-z0-9_.]*\"?|\{)", re.IGNORECASE)
 CTE = re.compile(r"(?:\bWITH(?:\s+RECURSIVE)?|,)\s+([A-Za-z_][A-Za-z0-9_]*)\s+AS\s*\(", re.IGNORECASE)
 #: ``UPDATE`` after these words is a lock or a trigger event, not a statement (``FOR UPDATE``, ``BEFORE UPDATE OR``)
-NOT_A_STATEMENT = re.compile(r"\b(FOR|BEFORE|AFTER|OR|OF|INSTEAD)\s*$", re.IGNORECASE)
+NOT_A_STATEMENT = re.compile(r"\b(FOR|BEFORE|AFTER|OR|OF|INSTEAD|DO)\s*$", re.IGNORECASE)  # DO UPDATE SET: an upsert, not a table
 #: ``FROM`` inside these functions names a column, not a table
 FUNCTION_FROM = re.compile(r"\b(EXTRACT|SUBSTRING|TRIM|OVERLAY|POSITION)\s*\([^()]*$|\bDISTINCT\s*$", re.IGNORECASE)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from urllib.parse import urlparse, urlunparse
 
 import pytest
@@ -40,7 +41,10 @@ async def empty_db_url(bazaar_engine, tmp_path):
 
 
 def runtime(url: str, plugins: list[str]) -> Runtime:
-    return build_runtime(load_settings(environ={}, overrides={"database": {"url": url}, "plugins": {"enabled": plugins}}))
+    files = {"dir": f"{url}.files"} if url.startswith("sqlite") else {"dir": tempfile.mkdtemp(prefix="bazaar-files-")}
+    return build_runtime(load_settings(environ={}, overrides={
+        "database": {"url": url}, "files": files, "plugins": {"enabled": plugins},
+    }))
 
 
 async def test_core_first_then_plugins_in_dependency_order_and_idempotent(empty_db_url):

@@ -270,6 +270,7 @@ async def test_two_worker_processes_run_each_timer_exactly_once(bazaar_factory, 
         BAZAAR_WORKER__BATCH_SIZE="25",
         BAZAAR_LOG__JSON="false",
         BAZAAR_LOG__LEVEL="WARNING",
+        BAZAAR_FILES_DIR=str(tmp_path / "files"),
         # a worker refuses to start without an encryption key (issue 10)
         BAZAAR_SECURITY__ENCRYPTION_KEYS='{k1 = "' + Fernet.generate_key().decode() + '"}',
         BAZAAR_SECURITY__ACTIVE_KEY_ID="k1",

@@ -56,5 +56,6 @@ def test_config_check_production_lists_each_item(tmp_path):
     prod = bazaar_cli("config", "check", "--production", env=env, cwd=str(tmp_path))
     assert prod.returncode == 1
     for item in ("FAIL          database.url", "FAIL          server.public_url", "WARN          server.embedded_worker",
+                 "WARN          files",
                  "CHECK BY HAND backups"):
         assert item in prod.stderr, prod.stderr

@@ -44,6 +44,9 @@ active_key_id = "k1"
 [log]
 level = "WARNING"
 
+[files]
+dir = "stored-files"
+
 [plugins]
 enabled = ["hello"]
 

@@ -75,7 +75,7 @@ async def delivered(rt: Any, order_id: str, delivered_at: datetime) -> None:
         due = rt.calendar.add_working_days(delivered_at, days)
         await rt.db.execute("UPDATE logistics_cod_collection SET remit_due_at = {} WHERE id = {}", due, row["id"])
         await rt.timers.schedule(MISSING_TIMER, row["id"], due, {})
-    await contract.emit(rt, CodCollected(order_id=order_id, merchant_id=row["merchant_id"], collection_id=row["id"],
+    await rt.emit(CodCollected(order_id=order_id, merchant_id=row["merchant_id"], collection_id=row["id"],
                                          amount=Money(amount=int(row["expected_minor"]), currency=row["currency"]),
                                          collected_at=delivered_at))
 
@@ -101,7 +101,7 @@ async def missing(rt: Any, due: Due) -> None:
         exception_id = await open_exception(rt, "missing", waybill=row["waybill"] or "", collection_id=row["id"],
                                             order_id=row["order_id"], merchant_id=row["merchant_id"],
                                             expected=int(row["expected_minor"]), currency=row["currency"])
-        await contract.emit(rt, CodException(exception_id=exception_id, kind="missing", waybill=row["waybill"] or "",
+        await rt.emit(CodException(exception_id=exception_id, kind="missing", waybill=row["waybill"] or "",
                                              order_id=row["order_id"], merchant_id=row["merchant_id"]))
 
 

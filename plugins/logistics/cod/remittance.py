@@ -243,7 +243,7 @@ async def _exceptions(rt: Any, rid: str, currency: str) -> None:
                             r["waybill"], r["expected_minor"], r["collected_minor"], r["fee_minor"], currency, "open", now]
                            for r in rows])
     for r in rows[:ANNOUNCE_BATCH]:
-        await contract.emit(rt, CodException(exception_id=r["id"], kind=r["kind"], waybill=r["waybill"],
+        await rt.emit(CodException(exception_id=r["id"], kind=r["kind"], waybill=r["waybill"],
                                              order_id=r["order_id"], merchant_id=r["merchant_id"], remittance_id=rid))
 
 
@@ -300,7 +300,7 @@ async def announce(rt: Any, due: Due) -> None:
         rid, False, ANNOUNCE_BATCH,
     )
     for r in rows:
-        await contract.emit(rt, CodRemittanceMatched(
+        await rt.emit(CodRemittanceMatched(
             order_id=r["order_id"], merchant_id=r["merchant_id"], collection_id=r["collection_id"],
             remittance_id=rid, amount=Money(amount=int(r["collected_minor"]), currency=r["currency"]),
             fee=Money(amount=int(r["fee_minor"]), currency=r["currency"]),

@@ -36,7 +36,7 @@ async def refused(rt: Any, order_id: str) -> None:
         return_id, order_id, row["merchant_id"], row["id"], rt.clock.now(),
     )
     if inserted:
-        await contract.emit(rt, CodRefusedReturn(order_id=order_id, merchant_id=row["merchant_id"], return_id=return_id))
+        await rt.emit(CodRefusedReturn(order_id=order_id, merchant_id=row["merchant_id"], return_id=return_id))
         await contract.try_transition_order(rt, order_id, contract.CANCEL, by=By(kind="system", plugin=PLUGIN),
                                             plugin=PLUGIN, reason="cash-on-delivery parcel refused",
                                             cancel_reason="delivery_refused")

@@ -64,18 +64,19 @@ async def test_a_merchants_cancellation_counts_against_it_an_operators_does_not(
 
 
 async def test_a_late_shipment_naming_only_the_order_is_found_in_the_plugins_own_facts(bazaar_factory):
-    """``shipment.late`` (the logistics plugin's event, not installed here) without ``merchant_id``:
-    the merchant is found from this plugin's earlier facts of the order, never from a core table."""
+    """``shipment.late`` (the logistics plugin's event, emitted here as another plugin would) without
+    ``merchant_id``: the merchant is found from this plugin's earlier facts of the order, never from a core table."""
     kit = await market(bazaar_factory)
     mid, _ = await kit.merchant()
     order_id = await paid_order(kit, mid, await kit.user())
     assert await score(kit, mid) == 100
-    await kit.emit_untyped("shipment.late", {"order_id": order_id, "shipment_id": "shp_1"}, subject="shp_1")
+    late = {"ship_by": "2026-01-01T00:00:00Z", "breached_at": "2026-01-01T00:00:00Z"}
+    await kit.emit_untyped("shipment.late", {"order_id": order_id, **late}, subject=order_id)
     assert await score(kit, mid) < 100
     facts = await kit.runtime.db.fetch(
         "SELECT kind FROM qualification_credit_fact WHERE merchant_id = {} AND order_id = {} ORDER BY kind", mid, order_id
     )
     assert [f["kind"] for f in facts] == ["order", "order", "shipped_late"]  # order.created, order.paid, the late one
     # a late fact about an order this plugin never heard of is dropped, not guessed
-    await kit.emit_untyped("shipment.late", {"order_id": "ord_unknown"}, subject="shp_2")
+    await kit.emit_untyped("shipment.late", {"order_id": "ord_unknown", **late}, subject="ord_unknown")
     assert await kit.runtime.db.fetch("SELECT kind FROM qualification_credit_fact WHERE order_id = 'ord_unknown'") == []

@@ -29,9 +29,10 @@ async def test_refused_uploads_store_nothing(bazaar_factory):
                                config={"qualification": {"preset": "cn", "documents": {"max_bytes": 2048}}})
     mid, owner = await kit.merchant(activate=False)
     cases = [
-        (dict(content=PDF + b"x" * 3000), 413, "qualification.document_too_large"),
-        (dict(content=b"GIF89a....", content_type="image/gif"), 415, "qualification.document_type_refused"),
-        (dict(content=b"MZ not really a pdf", content_type="application/pdf"), 415, "qualification.document_type_refused"),
+        (dict(content=PDF + b"x" * 3000), 413, "file_too_large"),
+        (dict(content=b"GIF89a....", content_type="image/gif"), 415, "file_type_refused"),
+        (dict(content=b"MZ not really a pdf", content_type="application/pdf"), 415, "file_type_refused"),
+        (dict(content=PNG, content_type="application/pdf", filename="scan.pdf"), 415, "file_type_refused"),
         (dict(content=b""), 422, "qualification.document_invalid"),
         (dict(filename="../../etc/passwd"), 422, "qualification.document_invalid"),
     ]
@@ -42,7 +43,7 @@ async def test_refused_uploads_store_nothing(bazaar_factory):
     r = await upload(kit, owner, mid, "passport_photo")
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "kind"
     assert await count(kit, "qualification_document") == 0
-    assert await count(kit, "qualification_blob") == 0
+    assert await count(kit, "kernel_file") == 0
 
 
 async def test_documents_of_another_merchant_are_out_of_reach(qkit):

@@ -6,7 +6,7 @@ import re
 
 from qualification_helpers import BASE, PROBLEM
 
-TABLES = ["qualification_merchant", "qualification_dossier", "qualification_document", "qualification_blob",
+TABLES = ["qualification_merchant", "qualification_dossier", "qualification_document", "kernel_file",
           "qualification_licence", "qualification_listing_review", "qualification_sanction", "qualification_credit_fact"]
 PREFIX = {"merchant_id": "mch", "dossier_id": "dos", "document_id": "doc", "licence_id": "lic", "product_id": "prd",
           "sanction_id": "snc"}

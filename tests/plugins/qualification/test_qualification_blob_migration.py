@@ -15,6 +15,7 @@ from qualification_helpers import PDF, PNG
 
 from bazaar.core.kernel.config import load_settings
 from bazaar.core.kernel.migrations import migrate
+from bazaar.core.kernel.runtime import Runtime
 from bazaar.core.root import build_runtime
 from bazaar.plugins.qualification import service
 from bazaar.plugins.qualification.errors import DocumentNotFound

@@ -26,6 +26,7 @@ from bazaar.core.merchants.schemas import (
     StaffOut,
     StatusChangeOut,
 )
+from bazaar.core.users.policy import normalise_email
 from bazaar.core.users.service import cipher
 from bazaar.sdk.errors import Conflict, NotFound, PermissionDenied
 from bazaar.sdk.events import (
@@ -258,8 +259,6 @@ def _digest(token: str) -> str:
 
 async def invite(rt: Runtime, merchant_id: str, data: InvitationCreate, actor: Actor) -> InvitationOut:
     """Invite an email to the staff; the token is returned once (and sent by event to notifiers)."""
-    from bazaar.core.users.policy import normalise_email
-
     token = secrets.token_urlsafe(24)
     invitation_id = new_id("inv")
     now = rt.clock.now()

@@ -1,10 +1,14 @@
-"""Map the top-level folders core/, plugins/, sdk/ onto the ``bazaar`` namespace."""
+"""Map the top-level folders client/, core/, plugins/, sdk/ onto the ``bazaar`` namespace.
+
+``client/`` is also a distribution of its own (``client/pyproject.toml``: ``bazaar-client``)
+for storefronts that install the client without the server.
+"""
 
 from pathlib import Path
 
 from setuptools import find_packages, setup
 
-ROOTS = {"core": "bazaar.core", "plugins": "bazaar.plugins", "sdk": "bazaar.sdk"}
+ROOTS = {"client": "bazaar.client", "core": "bazaar.core", "plugins": "bazaar.plugins", "sdk": "bazaar.sdk"}
 
 package_dir: dict[str, str] = {}
 packages: list[str] = []

@@ -50,7 +50,7 @@ async def measure(config: Path, files: Path) -> dict[str, int]:
             n2, _ = await count(f"/api/v1/products?limit=20&category_id={dept}&cursor={page['next_cursor']}")
             out["list"] = max(n1, n2)
             out["detail"], _ = await count(f"/api/v1/products/{product}")
-            if "payments.escrow" in rt.plugins.loaded:
+            if rt.is_enabled("payments.escrow"):
                 out.update(await checkout_flow(client, rt, files, seen))
     finally:
         cls.run_querystring = real

@@ -1,4 +1,7 @@
-"""The commerce core's CLI sub-commands: ``bazaar users create-operator`` and ``bazaar demo``."""
+"""The commerce core's CLI sub-commands: ``bazaar users create-operator`` and ``bazaar demo``.
+
+Declared in :data:`COMMANDS` (read by ``bazaar.core.kernel.cli``), like a plugin's ``Plugin.commands``.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +11,8 @@ import getpass
 import os
 import sys
 
-from bazaar.core.kernel.cli import COMMANDS, settings_from_args
+from bazaar.core.kernel.cli import settings_from_args
+from bazaar.sdk.plugin import Command
 
 
 def _configure_users(parser: argparse.ArgumentParser) -> None:
@@ -71,5 +75,7 @@ def _run_demo(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS["users"] = (_configure_users, _run_users)
-COMMANDS["demo"] = (_configure_demo, _run_demo)
+COMMANDS = (
+    Command("users", "user accounts (create an operator)", _configure_users, _run_users),
+    Command("demo", "seed the demo data and print the logins", _configure_demo, _run_demo),
+)

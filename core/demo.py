@@ -1,9 +1,11 @@
 """Demo data for ``bazaar serve --demo`` and ``bazaar demo``.
 
 Seeds an operator, three merchants (one pending), a category tree, about 200 products
-with variants and stock, and two customers; prints the logins. The demo's encryption key
-and passwords are generated on first run and kept in ``bazaar-demo.json`` next to the
-database (never in the repository); a second run reuses what is there.
+with variants and stock, and two customers; then hands a :class:`DemoShop` (the
+``bazaar.sdk.demo.DemoContext``) to each enabled plugin's ``Plugin.demo`` in dependency
+order; prints the logins. The demo's encryption key and passwords are generated on first
+run and kept in ``bazaar-demo.json`` next to the database (never in the repository); a
+second run reuses what is there (and plugins' seeders are idempotent).
 """
 
 from __future__ import annotations
@@ -12,11 +14,16 @@ import json
 import random
 import secrets
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cryptography.fernet import Fernet
 
+from bazaar.core.demo_shop import DemoShop  # noqa: F401  (re-exported for the CLI and tests)
 from bazaar.core.kernel.config import Settings
+from bazaar.sdk.demo import DemoContext
+
+if TYPE_CHECKING:
+    from bazaar.core.kernel.runtime import Runtime
 
 DEMO_PLUGINS: list[str] = ["qualification", "payments.escrow", "logistics", "logistics.cod"]
 DEMO_STATE = "bazaar-demo.json"
@@ -58,7 +65,7 @@ def demo_state(path: str = DEMO_STATE) -> dict[str, Any]:
     return state
 
 
-async def seed(rt: Any, logins: dict[str, dict[str, str]]) -> bool:
+async def seed(rt: Any, logins: dict[str, dict[str, str]], *, products: int = 200) -> bool:
     """Seed once; ``False`` when the demo operator exists already."""
     from bazaar.core.catalogue import bulk
     from bazaar.core.merchants import service as merchants
@@ -98,7 +105,7 @@ async def seed(rt: Any, logins: dict[str, dict[str, str]]) -> bool:
         for child in children:
             leaves.append((await bulk.category(rt, child, parent_id=root_id, licence_kind=LICENSED.get(root)), child))
     sellers = [merchant_ids["merchant"], merchant_ids["merchant2"]]
-    for i in range(200):
+    for i in range(products):
         category_id, category_name = leaves[i % len(leaves)]
         base = rng.randrange(9_90, 999_00, 10)
         await bulk.product(
@@ -113,8 +120,19 @@ async def seed(rt: Any, logins: dict[str, dict[str, str]]) -> bool:
     return True
 
 
+async def seed_plugins(rt: Runtime, shop: DemoContext) -> list[str]:
+    """Call each enabled plugin's ``demo(rt, shop)`` in dependency order; the ids called."""
+    called = []
+    for pid in rt.plugins.order:
+        seeder = rt.plugins.loaded[pid].plugin.demo
+        if seeder is not None:
+            await seeder(rt, shop)
+            called.append(pid)
+    return called
+
+
 async def seed_and_print(settings: Settings, *, migrate: bool = False) -> None:
-    """Seed the demo data (once) and print the logins."""
+    """Seed the demo data (once), then each plugin's, and print the logins."""
     from bazaar.core.root import build_runtime
 
     state = demo_state()
@@ -124,6 +142,11 @@ async def seed_and_print(settings: Settings, *, migrate: bool = False) -> None:
         if migrate:
             await rt.migrate()
         created = await seed(rt, state["logins"])
+        shop = await DemoShop.load(rt, state["logins"])
+        try:
+            await seed_plugins(rt, shop)
+        finally:
+            await shop.close()
     finally:
         await rt.stop()
     print("demo data " + ("seeded" if created else "already present") + "; logins:")

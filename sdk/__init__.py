@@ -7,7 +7,9 @@ Plugins import ``bazaar.sdk`` and never core internals:
 * ``bazaar.sdk.events`` (the core's typed domain events; ``Event`` to define a plugin's own);
 * ``bazaar.sdk.api`` (what route handlers need: the runtime and actor dependencies, problem
   responses, id checks, list envelopes);
-* ``bazaar.sdk.services`` (the core facades a plugin may call: merchants, catalogue, orders);
+* ``bazaar.sdk.runtime`` (``PluginRuntime``, ``PluginContext``: the typed runtime);
+* ``bazaar.sdk.services`` (the core facades a plugin may call: functions over frozen snapshots);
+* ``bazaar.sdk.cli`` (``Command``, ``command_runtime``) and ``bazaar.sdk.demo`` (``DemoContext``);
 * ``bazaar.sdk.policy`` (preset policy tables), ``bazaar.sdk.timers``, ``bazaar.sdk.providers``;
 * ``bazaar.sdk.files`` (the shared file store ``rt.files``: rules, records, safe downloads);
 * ``bazaar.sdk.testing`` (the pytest kit).

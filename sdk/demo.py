@@ -25,5 +25,9 @@ class DemoContext(Protocol):
         """Check out ``lines`` in-stock SKUs of ``merchant`` as ``customer``; pay when ``pay``; return the order ids."""
         ...
 
+    async def run_due(self) -> int:
+        """Run the timers and event deliveries that fell due (e.g. after scanning a demo parcel); how many ran."""
+        ...
+
 
 __all__ = ["DemoContext"]

@@ -84,7 +84,8 @@ class Plugin:
     #: commits (the core's domains keep each other consistent this way); anything slower or that
     #: may fail on its own belongs in ``bazaar_handle_event`` (``subscribes``), after commit.
     listeners: Mapping[str, Listener] = field(default_factory=dict)
-    policy: Callable[[Any], dict[str, Any]] | None = None
+    #: ``policy(config)``: the policy lines in force (key, value, origin, source), for ``bazaar plugins --policy``
+    policy: Callable[[Any], list[dict[str, Any]] | dict[str, Any]] | None = None
     #: ``checks(config, production) -> list[Finding]``: run by ``bazaar config check [--production]``
     #: and at start (errors refuse to start, warnings go to the log and ``/ready``)
     checks: Callable[[Any, bool], list[Finding]] | None = None

@@ -14,9 +14,14 @@ from typing import Protocol
 class Reader(Protocol):
     """Who reads: a user (``user_id``), possibly staff of stores (``merchants``: id -> role), possibly an operator."""
 
-    user_id: str | None
-    is_operator: bool
-    merchants: Mapping[str, str]
+    @property
+    def user_id(self) -> str | None: ...
+
+    @property
+    def is_operator(self) -> bool: ...
+
+    @property
+    def merchants(self) -> Mapping[str, str]: ...
 
     def has_right(self, right: str) -> bool: ...
 

@@ -32,13 +32,21 @@ class ClockLike(Protocol):
 class Db(Protocol):
     """Parameterised SQL (``{}`` placeholders) on the plugin's own tables, in the current transaction."""
 
-    async def fetch(self, sql: str, *args: Any) -> list[dict[str, Any]]: ...
+    async def fetch(self, sql: str, *args: Any) -> list[dict[str, Any]]:
+        """Rows as dicts (the same on every engine)."""
+        ...
 
-    async def fetchrow(self, sql: str, *args: Any) -> dict[str, Any] | None: ...
+    async def fetchrow(self, sql: str, *args: Any) -> dict[str, Any] | None:
+        """The first row, or ``None``."""
+        ...
 
-    async def execute(self, sql: str, *args: Any) -> list[dict[str, Any]]: ...
+    async def execute(self, sql: str, *args: Any) -> list[dict[str, Any]]:
+        """Run a statement; rows it returns (``RETURNING``) as dicts."""
+        ...
 
-    def in_transaction(self) -> bool: ...
+    def in_transaction(self) -> bool:
+        """Whether a unit of work is open in this task."""
+        ...
 
     @property
     def engine_name(self) -> str:
@@ -49,15 +57,21 @@ class Db(Protocol):
 class TimerService(Protocol):
     """Durable deadlines keyed ``(kind, subject)``; the kind must start with the plugin id."""
 
-    async def schedule(self, kind: str, subject: str, due_at: datetime, payload: dict[str, Any] | None = None) -> None:
-        """Create or move the timer ``(kind, subject)`` to ``due_at``."""
+    async def schedule(self, kind: str, subject: str, due_at: datetime, payload: dict[str, Any] | None = None) -> str:
+        """Create or move the timer ``(kind, subject)`` to ``due_at`` (tz-aware); returns its id."""
         ...
 
-    async def reschedule(self, kind: str, subject: str, due_at: datetime) -> bool: ...
+    async def reschedule(self, kind: str, subject: str, due_at: datetime) -> bool:
+        """Move a pending timer; ``False`` when there is none."""
+        ...
 
-    async def cancel(self, kind: str, subject: str) -> bool: ...
+    async def cancel(self, kind: str, subject: str) -> bool:
+        """Cancel a pending timer; ``False`` when there is none."""
+        ...
 
-    async def get(self, kind: str, subject: str) -> dict[str, Any] | None: ...
+    async def get(self, kind: str, subject: str) -> dict[str, Any] | None:
+        """The pending timer ``(kind, subject)`` (``id``, ``due_at``, ``attempts``, ``status``), if any."""
+        ...
 
 
 class PluginRuntime(Protocol):
@@ -99,7 +113,7 @@ class PluginRuntime(Protocol):
         ...
 
     def provider(self, kind: str, provider_id: str) -> Any:
-        """A registered provider object (``404``-style ``LookupError`` when none)."""
+        """The provider object registered as ``(kind, provider_id)``; ``LookupError`` when none is."""
         ...
 
     def providers(self, kind: str) -> dict[str, Any]:
@@ -108,6 +122,16 @@ class PluginRuntime(Protocol):
 
     def is_enabled(self, plugin_id: str) -> bool:
         """Whether a plugin is enabled in this deployment."""
+        ...
+
+    @property
+    def currency(self) -> str:
+        """The marketplace's currency (``checkout.currency``, e.g. ``"CNY"``)."""
+        ...
+
+    @property
+    def public_url(self) -> str | None:
+        """The public base URL of the API (``server.public_url``), when configured."""
         ...
 
 

@@ -44,6 +44,8 @@ MerchantStatus = Literal["pending", "active", "restricted", "suspended", "closed
 
 
 class MerchantSnapshot(msgspec.Struct, frozen=True, kw_only=True):
+    """A store: name, status and owner (no contact data)."""
+
     id: str
     name: str
     status: MerchantStatus
@@ -138,7 +140,29 @@ class PaymentMethod(msgspec.Struct, frozen=True, kw_only=True):
     kind: Literal["online", "on_delivery"] = "online"
 
 
+class OrderLineSnapshot(msgspec.Struct, frozen=True, kw_only=True):
+    """One line of an order as bought: SKU, product, quantity, unit price and the category flags then."""
+
+    id: str
+    sku_id: str
+    product_id: str
+    name: str
+    sku_code: str
+    quantity: int
+    unit_price: Money
+    refunded_quantity: int = 0
+    #: ``licence:<kind>``, ``no_reason_return_excluded`` of the product's category at checkout
+    category_flags: tuple[str, ...] = ()
+
+
 class OrderSnapshot(msgspec.Struct, frozen=True, kw_only=True):
+    """An order: who, what state, how much, how paid, and (from ``services.order_snapshot``)
+    its lines, destination and the time of each step.
+
+    Hook arguments built inside a transition may leave ``lines`` empty and ``country`` unset;
+    ``bazaar.sdk.services.order_snapshot`` always fills them.
+    """
+
     id: str
     checkout_id: str
     merchant_id: str
@@ -148,6 +172,20 @@ class OrderSnapshot(msgspec.Struct, frozen=True, kw_only=True):
     payment_method: str
     payment_provider: str | None = None
     aftersales_open: bool = False
+    lines: tuple[OrderLineSnapshot, ...] = ()
+    #: ISO 3166-1 alpha-2 country and the region of the shipping address (never the street)
+    country: str | None = None
+    region: str | None = None
+    refunded: Money | None = None
+    carrier: str | None = None
+    tracking_number: str | None = None
+    cancel_reason: str | None = None
+    created_at: datetime | None = None
+    paid_at: datetime | None = None
+    shipped_at: datetime | None = None
+    delivered_at: datetime | None = None
+    completed_at: datetime | None = None
+    cancelled_at: datetime | None = None
 
 
 class CheckoutSnapshot(msgspec.Struct, frozen=True, kw_only=True):
@@ -206,3 +244,39 @@ class CollectedPayment(msgspec.Struct, frozen=True, kw_only=True):
     merchant_id: str | None = None
     customer_id: str | None = None
     checkout_id: str | None = None
+
+
+class UserSnapshot(msgspec.Struct, frozen=True, kw_only=True):
+    """A person as plugins may see them: id, display name, status and roles; no contact data.
+
+    ``roles``: ``customer`` always, ``merchant`` when on a store's staff, ``operator`` for
+    platform staff. Contact data only through ``services.user_contact`` (personal data).
+    """
+
+    id: str
+    name: str
+    status: str
+    roles: tuple[str, ...]
+    created_at: datetime
+
+
+class UserContact(msgspec.Struct, frozen=True, kw_only=True):
+    """A person's contact data (personal data: ask only for a stated purpose, never store it)."""
+
+    id: str
+    name: str
+    email: str
+    phone: str | None = None
+
+
+class ShippingAddress(msgspec.Struct, frozen=True, kw_only=True):
+    """An order's full shipping address (personal data: for booking a carrier, never shown or stored)."""
+
+    name: str
+    phone: str
+    country: str
+    region: str
+    city: str
+    line1: str
+    line2: str | None = None
+    postcode: str | None = None

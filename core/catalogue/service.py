@@ -562,10 +562,13 @@ async def reject_listing(
 
 
 async def take_down(
-    rt: Runtime, product_id: str, reason: str, *, plugin: str | None, actor_id: str | None
+    rt: Runtime, product_id: str, reason: str | Sequence[str], *, plugin: str | None, actor_id: str | None
 ) -> ListingSnapshot:
-    """Take a live listing off sale for a reason (a sanction, a complaint); it becomes ``delisted``."""
-    return await _decide(rt, product_id, "take_down", _reasons([reason], plugin, "take_down"), plugin=plugin,
+    """Take a live listing off sale for one or more reasons (a sanction, a complaint); it becomes ``delisted``."""
+    reasons = [reason] if isinstance(reason, str) else list(reason)
+    if not reasons:
+        raise ValidationFailed("a take-down needs at least one reason", code="reasons_required")
+    return await _decide(rt, product_id, "take_down", _reasons(reasons, plugin, "take_down"), plugin=plugin,
                          actor_id=actor_id)
 
 

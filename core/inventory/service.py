@@ -189,8 +189,12 @@ async def _apply(
         await refresh_in_stock(rt, [s for s, _ in merged])
 
 
-async def restock(rt: Runtime, lines: list[tuple[str, int]], *, ref: str, actor_id: str | None, reason: str) -> None:
-    """Put goods that came back (a return, a refused parcel) on hand again: ``on_hand += q``."""
+async def restock(
+    rt: Runtime, lines: list[tuple[str, int]], *, ref: str, actor_id: str | None, reason: str
+) -> dict[str, int]:
+    """Put goods that came back (a return, a refused or intercepted parcel) on hand again:
+    ``on_hand += q`` per line, with a ``restock`` movement tied to ``ref``; answers each SKU's new
+    on-hand count. ``404 sku_not_found`` (and no change) for an unknown SKU."""
     merged = _merge(lines)
     now = rt.clock.now()
     async with rt.unit_of_work():
@@ -201,10 +205,14 @@ async def restock(rt: Runtime, lines: list[tuple[str, int]], *, ref: str, actor_
                 "RETURNING id, merchant_id, on_hand, reserved",
                 quantity, now, sku_id,
             )
+            if not rows:
+                raise NotFound("no such SKU", code="sku_not_found",
+                               errors=[FieldProblem(field="sku_id", reason="no such SKU", value=sku_id)])
             done += rows
         await _record(rt, done, kind="restock", deltas={s: (q, 0) for s, q in merged}, ref=ref,
                       actor_id=actor_id, reason=reason)
         await refresh_in_stock(rt, [s for s, _ in merged])
+    return {row["id"]: int(row["on_hand"]) for row in done}
 
 
 async def record_initial(rt: Runtime, rows: list[dict[str, Any]], *, actor_id: str | None) -> None:

@@ -9,7 +9,7 @@ from piccolo.table import Table
 class StockMovement(Table, tablename="inventory_movement"):
     """One change of a SKU's stock.
 
-    ``kind`` is what happened (``initial``, ``adjust``, ``reserve``, ``release``, ``commit``);
+    ``kind`` is what happened (``initial``, ``adjust``, ``reserve``, ``release``, ``commit``, ``restock``);
     ``reason`` is why, in words (a merchant's note, ``payment_timeout``, ...); ``ref`` ties
     the movement to what caused it (a checkout or order id).
     """

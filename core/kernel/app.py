@@ -75,10 +75,12 @@ async def _refuse(send: Send, rid: str, bad: list[Any]) -> None:
         "errors": [{"field": p.field, "reason": p.reason, "source": "query"} for p in bad],
     }
     raw = msgspec.json.encode(body)
-    await send({"type": "http.response.start", "status": 422, "headers": [
+    start: Any = {"type": "http.response.start", "status": 422, "headers": [
         (b"content-type", b"application/problem+json"), (b"content-length", str(len(raw)).encode()),
-        (b"x-request-id", rid.encode())]})
-    await send({"type": "http.response.body", "body": raw})
+        (b"x-request-id", rid.encode())]}
+    await send(start)
+    end: Any = {"type": "http.response.body", "body": raw}
+    await send(end)
 
 
 def _cors(origins: list[str]) -> CORSConfig | None:

@@ -163,9 +163,9 @@ def problems(value: Any, tp: Any, path: str = "") -> list[FieldProblem]:
             if found:
                 return found
     where = re.search(r"at `\$(.*?)`", message)
-    field = path + (where.group(1) if where else "")
+    where_at = path + (where.group(1) if where else "")
     sub = value
-    return [FieldProblem(field=field.lstrip(".") or "body", reason=_humanize(message, tp, sub))]
+    return [FieldProblem(field=where_at.lstrip(".") or "body", reason=_humanize(message, tp, sub))]
 
 
 def nul_fields(value: Any, path: str = "") -> list[FieldProblem]:

@@ -1,4 +1,10 @@
-"""The ``bazaar`` command: serve, worker, migrate, plugins, config check, files purge, users, demo."""
+"""The ``bazaar`` command: serve, worker, migrate, plugins, config check, files purge, and declared commands.
+
+Beyond the kernel's own sub-commands, the parser is built from declarations: the core's
+(``bazaar.core.commands.COMMANDS``: ``users``, ``demo``) and every installed plugin's
+``Plugin(commands=(Command(name, help, configure, run),))``. Nothing registers itself by
+being imported.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,7 @@ import asyncio
 import os
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import msgspec
@@ -15,6 +21,7 @@ import msgspec
 from bazaar.core import KERNEL_VERSION
 from bazaar.core.kernel.config import Settings, load_settings, mask
 from bazaar.sdk.errors import ConfigError, PluginError
+from bazaar.sdk.plugin import Command
 
 DEMO_DB = "sqlite:///bazaar-demo.sqlite3"
 
@@ -24,8 +31,9 @@ def demo_state() -> dict[str, Any]:
 
     return state()
 
-#: extra sub-commands contributed by the core and plugins: name -> (configure parser, run)
-COMMANDS: dict[str, tuple[Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]] = {}
+
+#: the kernel's own sub-commands (a declared command may not take these names)
+KERNEL_COMMANDS = ("serve", "worker", "migrate", "plugins", "config", "files")
 
 
 def demo_overrides() -> dict[str, Any]:
@@ -259,7 +267,34 @@ def cmd_files_purge(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
+def declared_commands() -> list[Command]:
+    """The core's commands, then every installed plugin's (``Plugin.commands``), by plugin id.
+
+    Plugins that share one declaration (both payments plugins declare ``payments``) give
+    one sub-command; two different commands with one name are a ``PluginError``.
+    """
+    from bazaar.core.commands import COMMANDS as CORE_COMMANDS
+    from bazaar.core.kernel.plugins import discover
+
+    commands: list[Command] = []
+    for command in [*CORE_COMMANDS, *(c for _, p in sorted(discover().items()) for c in p.commands)]:
+        if command not in commands:
+            commands.append(command)
+    return commands
+
+
+def _check_names(commands: Iterable[Command]) -> None:
+    seen = set(KERNEL_COMMANDS)
+    for command in commands:
+        if command.name in seen:
+            raise PluginError(f"two sub-commands are named {command.name!r}")
+        seen.add(command.name)
+
+
+def build_parser(commands: Sequence[Command] | None = None) -> argparse.ArgumentParser:
+    """The ``bazaar`` parser: the kernel's sub-commands and ``commands`` (default: the declared ones)."""
+    commands = declared_commands() if commands is None else commands
+    _check_names(commands)
     parser = argparse.ArgumentParser(prog="bazaar", description="Bazaar commerce framework")
     parser.add_argument("--version", action="version", version=f"bazaar {KERNEL_VERSION}")
     parser.add_argument("--config", default=None, help="path to bazaar.toml (or BAZAAR_CONFIG)")
@@ -304,20 +339,20 @@ def build_parser() -> argparse.ArgumentParser:
     purge.add_argument("--demo", action="store_true")
     purge.set_defaults(run=cmd_files_purge)
 
-    for name, (configure, run) in COMMANDS.items():
-        command = sub.add_parser(name)
-        configure(command)
-        command.set_defaults(run=run)
+    for declared in commands:
+        command = sub.add_parser(declared.name, help=declared.help)
+        declared.configure(command)
+        command.set_defaults(run=declared.run)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    from bazaar.core import commands  # noqa: F401  (registers the core's sub-commands)
-    from bazaar.core.kernel.plugins import discover
-
-    discover()  # installed plugins may register sub-commands in COMMANDS when imported
-
-    args = build_parser().parse_args(argv)
+    try:
+        parser = build_parser()
+    except PluginError as exc:
+        print(f"bazaar: plugin error: {exc}", file=sys.stderr)
+        return 2
+    args = parser.parse_args(argv)
     try:
         return int(args.run(args) or 0)
     except ConfigError as exc:

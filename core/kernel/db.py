@@ -6,7 +6,9 @@ from a ``postgresql://`` URL and runs with a connection pool.
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
+import inspect
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
@@ -27,6 +29,8 @@ os.environ.setdefault("PICCOLO_CONF", "bazaar.core.kernel.piccolo_conf")
 _after_commit: contextvars.ContextVar[list[Callable[[], Any]] | None] = contextvars.ContextVar(
     "bazaar_after_commit", default=None
 )
+#: async after-commit callbacks started with no transaction open (kept until done)
+_background: set[asyncio.Future[Any]] = set()
 
 
 #: PostgreSQL channel on which commits that schedule timers wake the workers of other processes
@@ -76,6 +80,8 @@ class Database:
         self.config = config
         self.engine = make_engine(config)
         self.is_sqlite = self.engine.engine_type == "sqlite"
+        #: ``"sqlite"`` or ``"postgres"`` (what plugins branch on, e.g. for ``FOR UPDATE``)
+        self.engine_name = "sqlite" if self.is_sqlite else "postgres"
         self._started = False
 
     def bind(self, tables: Iterable[Any]) -> None:
@@ -146,7 +152,9 @@ class Database:
         finally:
             _after_commit.reset(token)
         for callback in callbacks:
-            callback()
+            result = callback()
+            if inspect.isawaitable(result):
+                await result
 
     async def notify_workers(self) -> None:
         """Wake ``bazaar worker`` processes when this transaction commits (PostgreSQL ``NOTIFY``,
@@ -174,9 +182,16 @@ class Database:
 
     @staticmethod
     def after_commit(callback: Callable[[], Any]) -> None:
-        """Run ``callback`` after the current transaction commits (at once if there is none)."""
+        """Run ``callback`` (sync, or async: awaited) after the current transaction commits.
+
+        With no transaction open it runs at once (an async one as a task of the running loop).
+        """
         pending = _after_commit.get()
-        if pending is None:
-            callback()
-        else:
+        if pending is not None:
             pending.append(callback)
+            return
+        result = callback()
+        if inspect.isawaitable(result):
+            task = asyncio.ensure_future(result)
+            _background.add(task)
+            task.add_done_callback(_background.discard)

@@ -23,7 +23,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
-from typing import Any
+from typing import Any, cast
 
 import msgspec
 import pluggy
@@ -35,6 +35,7 @@ from bazaar.sdk.errors import BazaarError, ConfigError, PluginError, PluginFaile
 from bazaar.sdk.events import Event, check_event_class, event_classes
 from bazaar.sdk.hookspecs import PROJECT, hook_kind, spec_modules
 from bazaar.sdk.plugin import Listener, Plugin
+from bazaar.sdk.runtime import PluginContext, PluginRuntime
 from bazaar.sdk.types import Objection
 
 ENTRY_POINT_GROUP = "bazaar.plugins"
@@ -76,13 +77,17 @@ def discover() -> dict[str, Plugin]:
     return found
 
 
-@dataclass
-class PluginContext:
-    """What a plugin's hooks object receives: its id, its config and the runtime."""
+class _UnboundRuntime:
+    """Stands in for ``PluginContext.runtime`` until the runtime is built (see ``bind_runtime``)."""
 
-    id: str
-    config: Any
-    runtime: Any = None
+    def __getattr__(self, name: str) -> Any:
+        raise RuntimeError(
+            f"PluginContext.runtime.{name}: the runtime is bound after start-up; "
+            "keep the context and use it in hooks, not in the hooks object's constructor"
+        )
+
+
+_UNBOUND = cast(PluginRuntime, _UnboundRuntime())
 
 
 @dataclass
@@ -90,7 +95,7 @@ class LoadedPlugin:
     plugin: Plugin
     config: Any
     hooks: Any
-    context: PluginContext
+    context: PluginContext[Any]
 
 
 @dataclass(frozen=True)
@@ -205,7 +210,7 @@ class PluginHost:
         known_events = event_classes()
         for pid in [*self.builtin, *self.order]:
             plugin = self.builtin.get(pid) or self.available[pid]
-            context = PluginContext(id=pid, config=configs[pid])
+            context: PluginContext[Any] = PluginContext(id=pid, config=configs[pid], runtime=_UNBOUND)
             hooks: Any = plugin.hooks
             if inspect.isclass(hooks):
                 factory: Any = hooks
@@ -336,7 +341,8 @@ class PluginHost:
                 self.providers[key] = provider
                 self.provider_owner[key] = impl.plugin
 
-    def bind_runtime(self, runtime: Any) -> None:
+    def bind_runtime(self, runtime: PluginRuntime) -> None:
+        """Hand the built runtime to every plugin's context."""
         for loaded in self.loaded.values():
             loaded.context.runtime = runtime
 

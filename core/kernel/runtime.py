@@ -1,16 +1,18 @@
 """The runtime: settings, clock, database, plugin host, events, timers and worker, wired once.
 
 ``Runtime`` is what route handlers (through dependency injection), services, hooks
-objects (``PluginContext.runtime``) and timer handlers receive. The kernel builds it from
-what it is handed: the composition root (:mod:`bazaar.core.root`) passes the core's
-domains as ``builtins``; the kernel itself imports no domain.
+objects (``PluginContext.runtime``) and timer handlers receive. Plugins see it through
+the :class:`bazaar.sdk.runtime.PluginRuntime` protocol, which it satisfies (checked by
+mypy in ``tests/contract/test_runtime_protocol.py``). The kernel builds it from what it
+is handed: the composition root (:mod:`bazaar.core.root`) passes the core's domains as
+``builtins``; the kernel itself imports no domain.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import AbstractAsyncContextManager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from litestar.di import NamedDependency
 from piccolo.conf.apps import AppConfig
@@ -29,6 +31,7 @@ from bazaar.sdk.calendar import Calendar
 from bazaar.sdk.errors import PluginError
 from bazaar.sdk.events import Event
 from bazaar.sdk.plugin import Plugin
+from bazaar.sdk.runtime import PluginRuntime
 from bazaar.sdk.types import HookContext
 
 KERNEL_TIMERS = {
@@ -118,9 +121,38 @@ class Runtime:
             actor_roles=actor_roles,
         )
 
+    def after_commit(self, callback: Callable[[], Any]) -> None:
+        """Run ``callback`` (sync or async) once the current transaction commits."""
+        self.db.after_commit(callback)
+
     def plugin_config(self, plugin_id: str) -> Any:
+        """The decoded config Struct of an enabled plugin."""
         return self.plugins.plugin_config(plugin_id)
 
+    def provider(self, kind: str, provider_id: str) -> Any:
+        """A registered provider object; ``LookupError`` when none is registered under that id."""
+        found = self.plugins.providers.get((kind, provider_id))
+        if found is None:
+            raise LookupError(f"no {kind} provider {provider_id!r} is registered")
+        return found
+
+    def providers(self, kind: str) -> dict[str, Any]:
+        """Every registered provider of ``kind``, by id."""
+        return {pid: p for (k, pid), p in self.plugins.providers.items() if k == kind}
+
+    def is_enabled(self, plugin_id: str) -> bool:
+        """Whether a plugin is enabled in this deployment."""
+        return plugin_id in self.plugins.loaded
+
+    @property
+    def currency(self) -> str:
+        """The marketplace's currency (``checkout.currency``)."""
+        return self.settings.checkout.currency
+
+    @property
+    def public_url(self) -> str | None:
+        """The public base URL of the API (``server.public_url``), if configured."""
+        return self.settings.server.public_url
     def findings(self, production: bool = False) -> list[Any]:
         """Deployment checks of the kernel and every enabled plugin (``bazaar config check``)."""
         from bazaar.core.kernel.checks import all_findings
@@ -131,3 +163,9 @@ class Runtime:
 
 #: annotate a handler parameter ``rt: RuntimeDep`` to receive the runtime
 RuntimeDep = NamedDependency[Runtime]
+
+if TYPE_CHECKING:
+
+    def _satisfies_the_plugin_runtime(rt: Runtime) -> PluginRuntime:
+        """mypy checks here that the kernel's runtime is everything plugins are promised."""
+        return rt

@@ -95,34 +95,6 @@ async def stock_lines(rt: Runtime, order_id: str) -> list[tuple[str, int]]:
     return [(r["sku_id"], int(r["quantity"])) for r in rows]
 
 
-async def shipping_address(rt: Runtime, order_id: str) -> dict[str, Any]:
-    """The order's shipping address in full (decrypted): for booking a carrier, never for display."""
-    row = await _load(rt, order_id)
-    raw = cipher(rt).decrypt(row["shipping_address"]) if row["shipping_address"] else None
-    return dict(msgspec.json.decode(raw or "{}"))
-
-
-async def priced_lines(rt: Runtime, order_id: str) -> list[tuple[str, int, int]]:
-    """``(sku_id, quantity, unit_price_minor)`` of an order's lines, in SKU order."""
-    rows = await rt.db.fetch(
-        "SELECT sku_id, quantity, unit_price_minor FROM orders_line WHERE order_id = {} ORDER BY sku_id", order_id
-    )
-    return [(r["sku_id"], int(r["quantity"]), int(r["unit_price_minor"])) for r in rows]
-
-
-async def restock(rt: Runtime, order_id: str, lines: list[tuple[str, int]], *, reason: str, plugin: str | None = None,
-                  actor_id: str | None = None) -> None:
-    """Put goods of an order that came back (a return after inspection, a refused parcel) on hand
-    again. Each ``(sku_id, quantity)`` must be a line of the order, at most its quantity
-    (``422 restock_exceeds_order``)."""
-    ordered = dict(await stock_lines(rt, order_id))
-    wrong = [FieldProblem(field="lines", reason="not a line of the order, or more than ordered", value=sku)
-             for sku, qty in lines if qty < 1 or qty > ordered.get(sku, 0)]
-    if wrong:
-        raise ValidationFailed("these goods were not in the order", code="restock_exceeds_order", errors=wrong)
-    await inventory.restock(rt, lines, ref=order_id, actor_id=actor_id, reason=f"{plugin or 'core'}: {reason}"[:200])
-
-
 # --- transitions ----------------------------------------------------------------------
 
 

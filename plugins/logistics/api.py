@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from litestar import Controller, Response, get, post
 from litestar.params import Parameter
@@ -17,7 +17,7 @@ from bazaar.plugins.logistics.schemas import (
     ShipmentOut,
     ToShip,
 )
-from bazaar.sdk.api import ActorDep, Cursor, Limit, Page, RuntimeDep, check_id, problems
+from bazaar.sdk.api import Actor, ActorDep, Cursor, Limit, Page, RuntimeDep, check_id, problems
 from bazaar.sdk.errors import (
     Conflict,
     InvalidTransition,
@@ -46,7 +46,7 @@ def _oid(value: str) -> str:
     return check_id(value, "ord", "order_id")
 
 
-def _roles(actor: Any) -> tuple[str, ...]:
+def _roles(actor: Actor) -> tuple[str, ...]:
     return (*actor.roles, "merchant") if actor.is_operator else tuple(actor.roles)
 
 

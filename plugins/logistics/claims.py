@@ -19,13 +19,14 @@ from bazaar.plugins.logistics.states import SHIPMENT
 from bazaar.sdk.api import new_id
 from bazaar.sdk.errors import Conflict, NotFound, ProviderError
 from bazaar.sdk.money import Money
+from bazaar.sdk.runtime import PluginRuntime
 from bazaar.sdk.timers import Due
 from bazaar.sdk.types import RefundRequest
 
 CLAIM_TIMER = "logistics.claim_due"
 
 
-async def shipment_value(rt: Any, shipment: dict[str, Any]) -> tuple[int, str]:
+async def shipment_value(rt: PluginRuntime, shipment: dict[str, Any]) -> tuple[int, str]:
     """What the shipment's lines cost the buyer (a whole order: its total, shipping included)."""
     order = await contract.order_snapshot(rt, shipment["order_id"])
     prices = {sku: price for sku, _, price in await contract.priced_lines(rt, shipment["order_id"])}
@@ -37,7 +38,7 @@ async def shipment_value(rt: Any, shipment: dict[str, Any]) -> tuple[int, str]:
     return sum(int(r["quantity"]) * prices.get(r["sku_id"], 0) for r in lines), order.total.currency
 
 
-async def parcel_lost(rt: Any, parcel: dict[str, Any], shipment: dict[str, Any], *, reason: str,
+async def parcel_lost(rt: PluginRuntime, parcel: dict[str, Any], shipment: dict[str, Any], *, reason: str,
                       actor_id: str | None, note: str = "") -> str | None:
     """Lose the shipment, refund the buyer, open the carrier claim; answers the claim id (once)."""
     if SHIPMENT.can(shipment["state"], "lose"):
@@ -73,7 +74,7 @@ async def parcel_lost(rt: Any, parcel: dict[str, Any], shipment: dict[str, Any],
     return claim_id
 
 
-async def _refund_buyer(rt: Any, shipment: dict[str, Any], parcel: dict[str, Any], amount: int, currency: str,
+async def _refund_buyer(rt: PluginRuntime, shipment: dict[str, Any], parcel: dict[str, Any], amount: int, currency: str,
                         reason: str) -> str | None:
     order = await contract.order_snapshot(rt, shipment["order_id"])
     if order.payment_method == "cod" or not order.payment_provider or amount <= 0:
@@ -88,7 +89,7 @@ async def _refund_buyer(rt: Any, shipment: dict[str, Any], parcel: dict[str, Any
     return str(result.refund_id)
 
 
-async def declare_lost(rt: Any, shipment_id: str, parcel_id: str, reason: str, note: str, actor_id: str | None) -> str:
+async def declare_lost(rt: PluginRuntime, shipment_id: str, parcel_id: str, reason: str, note: str, actor_id: str | None) -> str:
     """An operator declares a handed-over parcel lost or damaged (the carrier said so by phone, ...)."""
     from bazaar.plugins.logistics import shipments
 
@@ -107,12 +108,12 @@ async def declare_lost(rt: Any, shipment_id: str, parcel_id: str, reason: str, n
         return claim
 
 
-async def overdue(rt: Any, due: Due) -> None:
+async def overdue(rt: PluginRuntime, due: Due) -> None:
     """Timer ``logistics.claim_due``: the carrier did not settle within ``carrier_complaint_days``."""
     await rt.db.execute("UPDATE logistics_claim SET state = 'overdue' WHERE id = {} AND state = 'open'", due.subject)
 
 
-async def resolve(rt: Any, claim_id: str, outcome: str, note: str, actor_id: str | None) -> dict[str, Any]:
+async def resolve(rt: PluginRuntime, claim_id: str, outcome: str, note: str, actor_id: str | None) -> dict[str, Any]:
     """An operator records the carrier's answer: ``settled`` (it paid) or ``rejected``."""
     async with rt.unit_of_work():
         rows = await rt.db.execute(

@@ -1,8 +1,7 @@
 """The plugins' one doorway to the kernel contract: typed events, providers, the orders facade.
 
-Everything the two plugins need of the kernel and the core goes through here, so a change
-of the contract's runtime (``rt.emit``, ``rt.provider``) or of the orders facade
-(``transition_order``) is a change of this file only.
+Everything the two plugins need of the kernel (the typed runtime: ``rt.emit``,
+``rt.provider``) and of the core (the ``bazaar.sdk.services`` facades) goes through here.
 """
 
 from __future__ import annotations
@@ -11,11 +10,13 @@ import contextvars
 import logging
 from typing import Any
 
+import msgspec
+
 from bazaar.sdk import services
-from bazaar.sdk.errors import InvalidTransition
-from bazaar.sdk.events import By
+from bazaar.sdk.errors import FieldProblem, InvalidTransition, ValidationFailed
+from bazaar.sdk.events import By, CancelReason
 from bazaar.sdk.runtime import PluginRuntime
-from bazaar.sdk.types import OrderSnapshot
+from bazaar.sdk.types import OrderSnapshot, ShippingAddress
 
 log = logging.getLogger("bazaar.logistics")
 
@@ -34,34 +35,21 @@ SHIP, DELIVER, CANCEL = "ship", "deliver", "cancel"
 
 def provider(rt: PluginRuntime, kind: str, provider_id: str) -> Any:
     """A registered provider object by ``(kind, id)`` (``LookupError`` when none)."""
-    find = getattr(rt, "provider", None)
-    if find is not None:
-        return find(kind, provider_id)
-    found = providers(rt, kind).get(provider_id)
-    if found is None:
-        raise LookupError(f"no {kind} provider {provider_id!r} is registered")
-    return found
+    return rt.provider(kind, provider_id)
 
 
 def providers(rt: PluginRuntime, kind: str) -> dict[str, Any]:
     """Every registered provider of ``kind``, by id."""
-    find = getattr(rt, "providers", None)
-    if find is not None:
-        return dict(find(kind))
-    return {pid: obj for (k, pid), obj in rt.plugins.providers.items() if k == kind}  # type: ignore[attr-defined]
+    return rt.providers(kind)
 
 
 def is_enabled(rt: PluginRuntime, plugin_id: str) -> bool:
-    check = getattr(rt, "is_enabled", None)
-    if check is not None:
-        return bool(check(plugin_id))
-    return plugin_id in rt.plugins.loaded  # type: ignore[attr-defined]
+    return rt.is_enabled(plugin_id)
 
 
 def is_sqlite(rt: PluginRuntime) -> bool:
     """Whether the database is SQLite (no ``FOR UPDATE``; writes serialise on ``BEGIN IMMEDIATE``)."""
-    name = getattr(rt.db, "engine_name", None)
-    return name == "sqlite" if isinstance(name, str) else bool(getattr(rt.db, "is_sqlite", False))
+    return rt.db.engine_name == "sqlite"
 
 
 def for_update(rt: PluginRuntime) -> str:
@@ -78,45 +66,32 @@ def field(event: Any, name: str, default: Any = None) -> Any:
 
 
 async def order_snapshot(rt: PluginRuntime, order_id: str) -> OrderSnapshot:
-    """The order as the core sees it now (``404 order_not_found``)."""
-    facade = getattr(services, "order_snapshot", None)
-    if facade is not None:
-        return await facade(rt, order_id)  # type: ignore[no-any-return]
-    return await services.orders.order_snapshot(rt, order_id)  # type: ignore[arg-type]
+    """The order as the core sees it now, in full (``404 order_not_found``)."""
+    return await services.order_snapshot(rt, order_id)
 
 
 async def transition_order(rt: PluginRuntime, order_id: str, event: str, *, by: By, plugin: str,
-                           reason: str | None = None, cancel_reason: str | None = None,
+                           reason: str | None = None, cancel_reason: CancelReason | None = None,
                            **facts: Any) -> OrderSnapshot:
-    """Move an order through the core's facade (``ship``, ``deliver``, ``cancel``).
+    """Move an order through the core's facades (``ship``, ``deliver``, ``cancel``).
 
-    ``facts`` are the fields the core puts on the event it emits (``ship_by``, ``on_time``
-    on ``order.shipped``; ``proof`` on ``order.delivered``).
+    ``facts``: ``carrier``, ``waybill`` and ``ship_by`` of a shipment (``order.shipped`` then
+    says whether it was on time), the ``proof`` of a delivery.
     """
     token = _moving.set(True)
     try:
-        return await _transition(rt, order_id, event, by=by, plugin=plugin, reason=reason,
-                                 cancel_reason=cancel_reason, **facts)
+        actor = by if by.plugin else msgspec.structs.replace(by, plugin=plugin)
+        if event == SHIP:
+            return await services.ship_order(
+                rt, order_id, carrier=str(facts.get("carrier") or ""), tracking_number=str(facts.get("waybill") or ""),
+                by=actor, ship_by=facts.get("ship_by"),
+            )
+        # the order keeps the cancellation's code as its reason (what buyers and merchants see)
+        text = cancel_reason if event == CANCEL and cancel_reason else reason
+        return await services.transition_order(rt, order_id, event, by=actor, reason=text,
+                                               cancel_reason=cancel_reason, proof=facts.get("proof"))
     finally:
         _moving.reset(token)
-
-
-async def _transition(rt: PluginRuntime, order_id: str, event: str, *, by: By, plugin: str,
-                      reason: str | None, cancel_reason: str | None, **facts: Any) -> OrderSnapshot:
-    facade = getattr(services, "transition_order", None)
-    if facade is not None:
-        return await facade(rt, order_id, event, by=by, plugin=plugin, reason=reason,  # type: ignore[no-any-return]
-                            cancel_reason=cancel_reason, **facts)
-    kind: Any = {"customer": "user", "merchant": "merchant", "operator": "operator"}.get(by.kind, "plugin")
-    core: Any = rt  # the facade is typed to the kernel's runtime, which implements PluginRuntime
-    if event == SHIP:
-        return await services.orders.ship(
-            core, order_id, carrier=str(facts.get("carrier") or ""), tracking_number=str(facts.get("waybill") or ""),
-            actor_id=by.id, actor_kind=kind, plugin=plugin,
-        )
-    text = cancel_reason if event == CANCEL and cancel_reason else reason
-    return await services.orders.transition(core, order_id, event, actor_id=by.id, actor_kind=kind, plugin=plugin,
-                                            reason=text)
 
 
 async def try_transition_order(rt: PluginRuntime, order_id: str, event: str, **kwargs: Any) -> OrderSnapshot | None:
@@ -130,31 +105,35 @@ async def try_transition_order(rt: PluginRuntime, order_id: str, event: str, **k
 
 async def restock(rt: PluginRuntime, order_id: str, lines: list[tuple[str, int]], *, reason: str,
                   plugin: str, actor_id: str | None = None) -> None:
-    """Put returned goods of an order back on hand (after inspection), through the core."""
-    await services.restock(rt, order_id, lines, reason=reason, plugin=plugin, actor_id=actor_id)  # type: ignore[arg-type]
+    """Put returned goods of an order back on hand (after inspection): each ``(sku_id, quantity)``
+    must be a line of the order, at most its quantity (``422 logistics.restock_exceeds_order``)."""
+    ordered = dict(await order_lines(rt, order_id))
+    wrong = [FieldProblem(field="lines", reason="not a line of the order, or more than ordered", value=sku)
+             for sku, qty in lines if qty < 1 or qty > ordered.get(sku, 0)]
+    if wrong:
+        raise ValidationFailed("these goods were not in the order", code="logistics.restock_exceeds_order",
+                               errors=wrong)
+    for sku_id, quantity in lines:
+        await services.restock(rt, sku_id, quantity, ref=order_id, reason=f"{plugin}: {reason}"[:200])
 
 
 async def order_lines(rt: PluginRuntime, order_id: str) -> list[tuple[str, int]]:
-    """``(sku_id, quantity)`` of the order's lines."""
-    facade = getattr(services, "order_lines", None)
-    if facade is not None:
-        return list(await facade(rt, order_id))
-    return await services.orders.stock_lines(rt, order_id)  # type: ignore[arg-type]
+    """``(sku_id, quantity)`` of the order's lines, in SKU order."""
+    order = await services.order_snapshot(rt, order_id)
+    return sorted((line.sku_id, line.quantity) for line in order.lines)
 
 
 async def merchant_name(rt: PluginRuntime, merchant_id: str) -> str:
     """The store's display name (for the sender line of a label)."""
-    facade = getattr(services, "merchant_snapshot", None)
-    if facade is not None:
-        return str((await facade(rt, merchant_id)).name)
-    return str(services.merchants.snapshot(await services.merchants.load(rt, merchant_id)).name)  # type: ignore[arg-type]
+    return (await services.merchant_snapshot(rt, merchant_id)).name
 
 
-async def shipping_address(rt: PluginRuntime, order_id: str) -> dict[str, Any]:
-    """The order's full shipping address, for booking a carrier only (never shown)."""
-    return await services.orders.shipping_address(rt, order_id)  # type: ignore[arg-type]
+async def shipping_address(rt: PluginRuntime, order_id: str) -> ShippingAddress:
+    """The order's full shipping address, for booking a carrier only (never shown, never stored)."""
+    return await services.shipping_address(rt, order_id, purpose="book the carrier", plugin="logistics")
 
 
 async def priced_lines(rt: PluginRuntime, order_id: str) -> list[tuple[str, int, int]]:
-    """``(sku_id, quantity, unit_price_minor)`` of the order's lines."""
-    return await services.orders.priced_lines(rt, order_id)  # type: ignore[arg-type]
+    """``(sku_id, quantity, unit_price_minor)`` of the order's lines, in SKU order."""
+    order = await services.order_snapshot(rt, order_id)
+    return sorted((line.sku_id, line.quantity, line.unit_price.amount) for line in order.lines)

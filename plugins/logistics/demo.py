@@ -8,16 +8,16 @@ second run finds its marker in ``logistics_action`` and does nothing.
 
 from __future__ import annotations
 
-from typing import Any
-
 from bazaar.plugins.logistics import shipments
 from bazaar.plugins.logistics.schemas import LineIn, ShipmentCreate
 from bazaar.sdk.api import new_id
+from bazaar.sdk.demo import DemoContext
+from bazaar.sdk.runtime import PluginRuntime
 
 MARKER = "demo:logistics"
 
 
-async def seed_logistics(rt: Any, demo: Any) -> None:
+async def seed_logistics(rt: PluginRuntime, demo: DemoContext) -> None:
     """Seed the logistics demo once."""
     if await rt.db.fetchrow("SELECT id FROM logistics_action WHERE subject = {}", MARKER):
         return
@@ -25,7 +25,7 @@ async def seed_logistics(rt: Any, demo: Any) -> None:
     orders = await demo.buy("customer", "merchant", lines=1, quantity=1)
     orders += await demo.buy("customer", "merchant", lines=2, quantity=1)
     orders += await demo.buy("customer", "merchant", lines=1, quantity=2)
-    await rt.worker.run_due()
+    await demo.run_due()
     for n, order_id in enumerate(orders[1:3]):
         lines = await _lines(rt, order_id)
         data = ShipmentCreate(lines=[LineIn(sku_id=s, quantity=q) for s, q in lines], carrier="SF")
@@ -37,7 +37,7 @@ async def seed_logistics(rt: Any, demo: Any) -> None:
         books = contract.provider(rt, "carrier", "sandbox").books
         for action in ("pickup", "transit") if n == 0 else ("pickup", "transit", "out_for_delivery", "sign_self"):
             await books.scan(waybill, action)
-    await rt.worker.run_due()
+    await demo.run_due()
     async with rt.unit_of_work():
         await rt.db.execute(
             "INSERT INTO logistics_action (id, subject, action, actor_id, detail, at) VALUES ({}, {}, 'seeded', {}, "
@@ -46,7 +46,7 @@ async def seed_logistics(rt: Any, demo: Any) -> None:
         )
 
 
-async def _lines(rt: Any, order_id: str) -> list[tuple[str, int]]:
+async def _lines(rt: PluginRuntime, order_id: str) -> list[tuple[str, int]]:
     from bazaar.plugins.logistics import contract
 
     return await contract.order_lines(rt, order_id)

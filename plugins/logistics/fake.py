@@ -11,14 +11,14 @@ from typing import Any
 
 import msgspec
 
-from bazaar.plugins.logistics import contract
 from bazaar.plugins.logistics.events import FakeShipmentFlagged
 from bazaar.sdk.api import new_id
 from bazaar.sdk.errors import Conflict, NotFound
+from bazaar.sdk.runtime import PluginRuntime
 from bazaar.sdk.timers import Due
 
 
-async def check(rt: Any, due: Due) -> None:
+async def check(rt: PluginRuntime, due: Due) -> None:
     """Timer ``logistics.fake_check``: flag the parcel if the carrier never scanned it."""
     parcel = await rt.db.fetchrow(
         "SELECT p.*, s.state AS shipment_state FROM logistics_parcel p JOIN logistics_shipment s "
@@ -40,7 +40,7 @@ async def check(rt: Any, due: Due) -> None:
                                                     flag_id=flag_id))
 
 
-async def resolve(rt: Any, flag_id: str, outcome: str, note: str, actor_id: str | None) -> dict[str, Any]:
+async def resolve(rt: PluginRuntime, flag_id: str, outcome: str, note: str, actor_id: str | None) -> dict[str, Any]:
     """An operator ``confirmed`` the fake shipment (sanctions follow elsewhere) or ``cleared`` it."""
     async with rt.unit_of_work():
         rows = await rt.db.execute(

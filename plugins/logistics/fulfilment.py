@@ -20,6 +20,7 @@ from bazaar.plugins.logistics import carriers, contract, shipments
 from bazaar.plugins.logistics.events import ShipmentCreated
 from bazaar.sdk.api import new_id
 from bazaar.sdk.errors import NotFound, ValidationFailed
+from bazaar.sdk.runtime import PluginContext, PluginRuntime
 from bazaar.sdk.timers import Due, outside_transaction
 from bazaar.sdk.types import HookContext
 
@@ -33,11 +34,11 @@ class LogisticsFulfilment:
     kind: ClassVar[str] = "fulfilment"
     id = "logistics"
 
-    def __init__(self, context: Any) -> None:
+    def __init__(self, context: PluginContext[Any]) -> None:
         self.context = context
 
     @property
-    def rt(self) -> Any:
+    def rt(self) -> PluginRuntime:
         return self.context.runtime
 
     async def intercept(self, ctx: HookContext, order_id: str, *, reason: str, case_id: str | None = None) -> str:
@@ -111,7 +112,7 @@ class LogisticsFulfilment:
             return shipment_id
 
 
-async def _parcel_and_carrier(rt: Any, parcel_id: str) -> tuple[dict[str, Any] | None, Any]:
+async def _parcel_and_carrier(rt: PluginRuntime, parcel_id: str) -> tuple[dict[str, Any] | None, Any]:
     parcel = await rt.db.fetchrow("SELECT * FROM logistics_parcel WHERE id = {}", parcel_id)
     if parcel is None or not parcel["waybill"]:
         return None, None
@@ -119,17 +120,17 @@ async def _parcel_and_carrier(rt: Any, parcel_id: str) -> tuple[dict[str, Any] |
 
 
 @outside_transaction
-async def subscribe(rt: Any, due: Due) -> None:
+async def subscribe(rt: PluginRuntime, due: Due) -> None:
     """Timer ``logistics.subscribe``: ask the parcel's provider for tracking pushes."""
     parcel, carrier = await _parcel_and_carrier(rt, due.subject)
     if parcel is not None:
-        base = (rt.settings.server.public_url or "").rstrip("/")
+        base = (rt.public_url or "").rstrip("/")
         await carrier.subscribe(rt.context(), parcel["carrier"], parcel["waybill"],
                                 callback_url=f"{base}/api/v1/logistics/tracking/push/{parcel['provider']}")
 
 
 @outside_transaction
-async def send_intercept(rt: Any, due: Due) -> None:
+async def send_intercept(rt: PluginRuntime, due: Due) -> None:
     """Timer ``logistics.intercept``: send the interception request to the carrier."""
     parcel, carrier = await _parcel_and_carrier(rt, due.subject)
     if parcel is not None:
@@ -137,7 +138,7 @@ async def send_intercept(rt: Any, due: Due) -> None:
 
 
 @outside_transaction
-async def cancel_waybill(rt: Any, due: Due) -> None:
+async def cancel_waybill(rt: PluginRuntime, due: Due) -> None:
     """Timer ``logistics.cancel_waybill``: cancel a booked waybill of a cancelled shipment."""
     parcel, carrier = await _parcel_and_carrier(rt, due.subject)
     if parcel is not None:

@@ -14,9 +14,11 @@ from __future__ import annotations
 from typing import Any
 
 from bazaar.plugins.logistics import carriers, contract, ship_by
+from bazaar.plugins.logistics.config import LogisticsConfig
 from bazaar.plugins.logistics.fulfilment import LogisticsFulfilment
 from bazaar.plugins.logistics.tracking import _utc
 from bazaar.sdk.hookspecs import hookimpl
+from bazaar.sdk.runtime import PluginContext
 from bazaar.sdk.types import HookContext, Objection, OrderSnapshot
 
 SUBSCRIBES = ("order.paid", "order.placed", "order.cancelled")
@@ -25,7 +27,7 @@ SUBSCRIBES = ("order.paid", "order.placed", "order.cancelled")
 class LogisticsHooks:
     """Built once per app with the plugin's context (id, config, runtime)."""
 
-    def __init__(self, context: Any) -> None:
+    def __init__(self, context: PluginContext[LogisticsConfig]) -> None:
         self.context = context
         self.providers = [*carriers.build(context, context.id, context.config), LogisticsFulfilment(context)]
 

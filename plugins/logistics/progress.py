@@ -23,6 +23,7 @@ from bazaar.plugins.logistics.events import (
 from bazaar.plugins.logistics.states import SHIPMENT
 from bazaar.plugins.logistics.tracking import _utc
 from bazaar.sdk.events import By
+from bazaar.sdk.runtime import PluginRuntime
 from bazaar.sdk.timers import Due
 
 PLUGIN = "logistics"
@@ -31,7 +32,7 @@ RETURN_STATUS = {"picked_up": "in_transit", "in_transit": "in_transit", "out_for
                  "delivery_failed": "in_transit", "delivered": "delivered", "lost": "lost"}
 
 
-async def apply_parcel(rt: Any, due: Due) -> None:
+async def apply_parcel(rt: PluginRuntime, due: Due) -> None:
     """Timer ``logistics.parcel``: apply a parcel's new status (idempotent: it re-reads everything)."""
     parcel = await rt.db.fetchrow("SELECT * FROM logistics_parcel WHERE id = {}", due.subject)
     if parcel is None:
@@ -70,12 +71,13 @@ async def apply_parcel(rt: Any, due: Due) -> None:
         await _move(rt, shipment, "receive_return")
 
 
-async def _first_scan(rt: Any, shipment: dict[str, Any]) -> dict[str, Any]:
+async def _first_scan(rt: PluginRuntime, shipment: dict[str, Any]) -> dict[str, Any]:
     """The carrier has the parcels: the shipment is handed over by scan (or its time corrected)."""
     scans = await rt.db.fetchrow(
         "SELECT MIN(first_scan_at) AS at FROM logistics_parcel WHERE shipment_id = {} AND first_scan_at IS NOT NULL",
         shipment["id"],
     )
+    assert scans is not None
     at = _utc(scans["at"])
     if shipment["state"] in ("pending", "packed"):
         await shipments.handed_over(rt, shipment, at, by_scan=True, actor=CARRIER)
@@ -87,13 +89,13 @@ async def _first_scan(rt: Any, shipment: dict[str, Any]) -> dict[str, Any]:
     return await shipments.load(rt, shipment["id"])
 
 
-async def _move(rt: Any, shipment: dict[str, Any], event: str) -> None:
+async def _move(rt: PluginRuntime, shipment: dict[str, Any], event: str) -> None:
     target = SHIPMENT.transition(shipment["state"], event)
     await rt.db.execute("UPDATE logistics_shipment SET state = {}, updated_at = {} WHERE id = {}",
                         str(target), rt.clock.now(), shipment["id"])
 
 
-async def proof_of(rt: Any, parcel: dict[str, Any]) -> str | None:
+async def proof_of(rt: PluginRuntime, parcel: dict[str, Any]) -> str | None:
     """The parcel's proof, a locker drop counting as consented when the buyer consented before it."""
     proof = parcel["proof"]
     if proof == "locker_without_consent":
@@ -105,7 +107,7 @@ async def proof_of(rt: Any, parcel: dict[str, Any]) -> str | None:
     return proof
 
 
-async def _maybe_delivered(rt: Any, shipment: dict[str, Any]) -> None:
+async def _maybe_delivered(rt: PluginRuntime, shipment: dict[str, Any]) -> None:
     """Every parcel delivered: the shipment is delivered with its weakest proof; then the order."""
     parcels = await shipments.parcels_of(rt, shipment["id"])
     if not parcels or any(p["status"] != "delivered" for p in parcels) or not SHIPMENT.can(shipment["state"], "deliver"):
@@ -118,7 +120,7 @@ async def _maybe_delivered(rt: Any, shipment: dict[str, Any]) -> None:
     await record_delivery(rt, shipment, proof, delivered_at, counts_as=not failing)
 
 
-async def record_delivery(rt: Any, shipment: dict[str, Any], proof: str, delivered_at: Any, *, counts_as: bool) -> None:
+async def record_delivery(rt: PluginRuntime, shipment: dict[str, Any], proof: str, delivered_at: Any, *, counts_as: bool) -> None:
     """Mark the shipment delivered (``shipment.delivered``), then deliver the order if it is complete."""
     await rt.db.execute(
         "UPDATE logistics_shipment SET state = 'delivered', delivered_at = {}, proof = {}, counts_as_delivery = {}, "
@@ -132,7 +134,7 @@ async def record_delivery(rt: Any, shipment: dict[str, Any], proof: str, deliver
         await deliver_order_if_complete(rt, shipment["order_id"])
 
 
-async def deliver_order_if_complete(rt: Any, order_id: str) -> bool:
+async def deliver_order_if_complete(rt: PluginRuntime, order_id: str) -> bool:
     """The order is delivered when all its lines are in shipments delivered with proofs that count."""
     if any(q > 0 for q in (await shipments.remaining(rt, order_id)).values()):
         return False
@@ -154,7 +156,7 @@ async def deliver_order_if_complete(rt: Any, order_id: str) -> bool:
     return moved is not None
 
 
-async def answer_interception(rt: Any, parcel: dict[str, Any], *, ok: bool, reason: str | None = None) -> None:
+async def answer_interception(rt: PluginRuntime, parcel: dict[str, Any], *, ok: bool, reason: str | None = None) -> None:
     """The carrier answered an interception of this parcel: record it once, tell after-sales."""
     if not parcel["interception_id"]:
         return
@@ -175,14 +177,14 @@ async def answer_interception(rt: Any, parcel: dict[str, Any], *, ok: bool, reas
                                                         reason=reason))
 
 
-async def intercept_failed(rt: Any, due: Due) -> None:
+async def intercept_failed(rt: PluginRuntime, due: Due) -> None:
     """Timer ``logistics.intercept_failed``: the carrier could not stop the parcel."""
     parcel = await rt.db.fetchrow("SELECT * FROM logistics_parcel WHERE id = {}", due.subject)
     if parcel is not None:
         await answer_interception(rt, parcel, ok=False, reason=str(due.payload.get("reason") or "carrier refused"))
 
 
-async def manual_proof(rt: Any, shipment_id: str, at: Any, note: str, actor_id: str | None) -> None:
+async def manual_proof(rt: PluginRuntime, shipment_id: str, at: Any, note: str, actor_id: str | None) -> None:
     """An operator records a delivery the carrier did not prove (``operator_manual``): a handed-over
     shipment, or one delivered with a proof that does not count (after asking the buyer)."""
     import msgspec

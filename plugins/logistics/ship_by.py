@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from bazaar.plugins.logistics import contract, policy
 from bazaar.plugins.logistics.events import ShipmentLate
@@ -21,6 +22,7 @@ from bazaar.sdk.api import new_id
 from bazaar.sdk.errors import Conflict, NotFound
 from bazaar.sdk.events import By
 from bazaar.sdk.money import Money
+from bazaar.sdk.runtime import PluginRuntime
 from bazaar.sdk.timers import Due
 from bazaar.sdk.types import CompensationRequest
 
@@ -30,18 +32,19 @@ BREACH_TIMER = "logistics.ship_by"
 PLUGIN = "logistics"
 
 
-def values(rt: Any) -> dict[str, Any]:
+#: the effective policy values, per runtime
+_VALUES: WeakKeyDictionary[PluginRuntime, dict[str, Any]] = WeakKeyDictionary()
+
+
+def values(rt: PluginRuntime) -> dict[str, Any]:
     """The effective policy values of ``logistics`` (preset plus overrides), cached per runtime."""
-    key = "logistics:rules"
-    found = rt.services.get(key) if hasattr(rt, "services") else None
+    found = _VALUES.get(rt)
     if found is None:
-        found = policy.RULES.resolve(rt.plugin_config(PLUGIN))
-        if hasattr(rt, "services"):
-            rt.services[key] = found
+        found = _VALUES[rt] = policy.RULES.resolve(rt.plugin_config(PLUGIN))
     return found
 
 
-async def freeze(rt: Any, order_id: str, *, started_at: datetime, payment_kind: str) -> dict[str, Any] | None:
+async def freeze(rt: PluginRuntime, order_id: str, *, started_at: datetime, payment_kind: str) -> dict[str, Any] | None:
     """Record the order's ship-by (idempotent: the first call wins) and start the breach timer."""
     order = await contract.order_snapshot(rt, order_id)
     hours = values(rt)["ship_within_hours"]
@@ -59,13 +62,13 @@ async def freeze(rt: Any, order_id: str, *, started_at: datetime, payment_kind: 
     return await facts(rt, order_id)
 
 
-async def facts(rt: Any, order_id: str, *, lock: bool = False) -> dict[str, Any] | None:
+async def facts(rt: PluginRuntime, order_id: str, *, lock: bool = False) -> dict[str, Any] | None:
     return await rt.db.fetchrow(
         f"SELECT * FROM logistics_order WHERE order_id = {{}}{contract.for_update(rt) if lock else ''}", order_id
     )
 
 
-async def breach(rt: Any, due: Due) -> None:
+async def breach(rt: PluginRuntime, due: Due) -> None:
     """Timer ``logistics.ship_by``: the order was not handed over in time."""
     row = await facts(rt, due.subject, lock=True)
     if row is None or row["state"] != "open":
@@ -82,7 +85,7 @@ async def breach(rt: Any, due: Due) -> None:
         await _compensate(rt, row, amount)
 
 
-async def _compensate(rt: Any, row: dict[str, Any], amount: int) -> None:
+async def _compensate(rt: PluginRuntime, row: dict[str, Any], amount: int) -> None:
     """Late-shipment compensation to the buyer, charged to the merchant, through the provider."""
     try:
         provider = contract.provider(rt, "payment", row["payment_provider"])
@@ -95,7 +98,7 @@ async def _compensate(rt: Any, row: dict[str, Any], amount: int) -> None:
         log.warning("logistics: provider %s cannot pay late-shipment compensation", row["payment_provider"])
 
 
-async def handed_over(rt: Any, order_id: str, at: datetime, *, by_scan: bool) -> tuple[datetime | None, bool | None]:
+async def handed_over(rt: PluginRuntime, order_id: str, at: datetime, *, by_scan: bool) -> tuple[datetime | None, bool | None]:
     """The order's first hand-over happened at ``at``: stop the clock; answers ``(ship_by, on_time)``."""
     row = await facts(rt, order_id, lock=True)
     if row is None:
@@ -121,7 +124,7 @@ def _aware(value: Any) -> datetime:
     return _utc(value)
 
 
-async def needs_consent(rt: Any, row: dict[str, Any] | None) -> bool:
+async def needs_consent(rt: PluginRuntime, row: dict[str, Any] | None) -> bool:
     """Whether shipping now needs the buyer's consent (past the ship-by, none recorded yet)."""
     if row is None or row["ship_by"] is None or not values(rt)["late_ship.consent_to_ship_late"]:
         return False
@@ -133,14 +136,14 @@ async def needs_consent(rt: Any, row: dict[str, Any] | None) -> bool:
     return given is None
 
 
-async def check_may_ship(rt: Any, order_id: str) -> None:
+async def check_may_ship(rt: PluginRuntime, order_id: str) -> None:
     """``409 logistics.ship_by_passed_consent_required`` when shipping needs the buyer's consent."""
     if await needs_consent(rt, await facts(rt, order_id)):
         raise Conflict("the ship-by deadline has passed: shipping now needs the buyer's consent",
                        code="logistics.ship_by_passed_consent_required")
 
 
-async def give_consent(rt: Any, order_id: str, customer_id: str, kind: str, note: str) -> dict[str, Any]:
+async def give_consent(rt: PluginRuntime, order_id: str, customer_id: str, kind: str, note: str) -> dict[str, Any]:
     """The buyer consents (``ship_late`` or ``locker``); one consent per kind, kept with its time."""
     async with rt.unit_of_work():
         row = await facts(rt, order_id)
@@ -160,7 +163,7 @@ async def give_consent(rt: Any, order_id: str, customer_id: str, kind: str, note
         return await rt.db.fetchrow("SELECT * FROM logistics_consent WHERE id = {}", consent_id)  # type: ignore[return-value]
 
 
-async def cancel_late(rt: Any, order_id: str, customer_id: str) -> None:
+async def cancel_late(rt: PluginRuntime, order_id: str, customer_id: str) -> None:
     """The buyer cancels an order not handed over by its ship-by: full refund through the core."""
     async with rt.unit_of_work():
         row = await facts(rt, order_id, lock=True)
@@ -189,7 +192,7 @@ async def cancel_late(rt: Any, order_id: str, customer_id: str) -> None:
         )
 
 
-async def order_cancelled(rt: Any, order_id: str) -> None:
+async def order_cancelled(rt: PluginRuntime, order_id: str) -> None:
     """The order was cancelled (by anyone): stop its clock and its unshipped shipments."""
     await rt.db.execute(
         "UPDATE logistics_order SET state = 'cancelled', updated_at = {} WHERE order_id = {} AND state <> 'cancelled'",

@@ -30,6 +30,7 @@ from bazaar.sdk.errors import (
 )
 from bazaar.sdk.events import By
 from bazaar.sdk.money import Money
+from bazaar.sdk.runtime import PluginRuntime
 
 log = logging.getLogger("bazaar.logistics")
 
@@ -40,7 +41,7 @@ CANCEL_TIMER = "logistics.cancel_waybill"
 SHIPPABLE = ("paid", "placed", "shipped")
 
 
-async def load(rt: Any, shipment_id: str, *, merchant_id: str | None = None, lock: bool = False) -> dict[str, Any]:
+async def load(rt: PluginRuntime, shipment_id: str, *, merchant_id: str | None = None, lock: bool = False) -> dict[str, Any]:
     """A shipment (of ``merchant_id`` when given); someone else's and a missing one are both 404."""
     row = await rt.db.fetchrow(
         f"SELECT * FROM logistics_shipment WHERE id = {{}}{contract.for_update(rt) if lock else ''}", shipment_id
@@ -50,11 +51,11 @@ async def load(rt: Any, shipment_id: str, *, merchant_id: str | None = None, loc
     return row
 
 
-async def parcels_of(rt: Any, shipment_id: str) -> list[dict[str, Any]]:
+async def parcels_of(rt: PluginRuntime, shipment_id: str) -> list[dict[str, Any]]:
     return await rt.db.fetch("SELECT * FROM logistics_parcel WHERE shipment_id = {} ORDER BY id", shipment_id)
 
 
-async def remaining(rt: Any, order_id: str) -> dict[str, int]:
+async def remaining(rt: PluginRuntime, order_id: str) -> dict[str, int]:
     """What of the order is not yet in a (non-cancelled, non-replacement) shipment, per SKU."""
     left = dict(await contract.order_lines(rt, order_id))
     rows = await rt.db.fetch(
@@ -68,7 +69,7 @@ async def remaining(rt: Any, order_id: str) -> dict[str, int]:
     return left
 
 
-async def create(rt: Any, merchant_id: str, order_id: str, data: ShipmentCreate, actor_id: str | None) -> str:
+async def create(rt: PluginRuntime, merchant_id: str, order_id: str, data: ShipmentCreate, actor_id: str | None) -> str:
     """Create a shipment for part or all of an order; answers its id."""
     config = rt.plugin_config(PLUGIN)
     entry = carriers.carrier(config, data.carrier)
@@ -104,7 +105,7 @@ async def create(rt: Any, merchant_id: str, order_id: str, data: ShipmentCreate,
     return shipment_id
 
 
-async def _insert(rt: Any, merchant_id: str, customer_id: str, order_id: str, carrier: str,
+async def _insert(rt: PluginRuntime, merchant_id: str, customer_id: str, order_id: str, carrier: str,
                   lines: list[tuple[str, int]], case_id: str | None) -> str:
     shipment_id = new_id("shp")
     now = rt.clock.now()
@@ -121,7 +122,7 @@ async def _insert(rt: Any, merchant_id: str, customer_id: str, order_id: str, ca
     return shipment_id
 
 
-async def add_parcel(rt: Any, shipment_id: str | None, order_id: str, merchant_id: str, entry: Any,
+async def add_parcel(rt: PluginRuntime, shipment_id: str | None, order_id: str, merchant_id: str, entry: Any,
                      waybill: str | None, *, kind: str = "outbound", case_id: str | None = None) -> str:
     """Register a parcel; with a waybill it is subscribed for tracking and watched for a first scan."""
     if waybill is not None:
@@ -143,7 +144,7 @@ async def add_parcel(rt: Any, shipment_id: str | None, order_id: str, merchant_i
     return parcel_id
 
 
-async def waybill_registered(rt: Any, parcel_id: str) -> None:
+async def waybill_registered(rt: PluginRuntime, parcel_id: str) -> None:
     """A parcel got its waybill: subscribe after commit, watch for a scan, roll up earlier scans."""
     parcel = await rt.db.fetchrow("SELECT * FROM logistics_parcel WHERE id = {}", parcel_id)
     assert parcel is not None
@@ -157,7 +158,7 @@ async def waybill_registered(rt: Any, parcel_id: str) -> None:
     await tracking.replay(rt, parcel)
 
 
-async def buy_labels(rt: Any, merchant_id: str, shipment_id: str, actor_id: str | None) -> None:
+async def buy_labels(rt: PluginRuntime, merchant_id: str, shipment_id: str, actor_id: str | None) -> None:
     """Book every parcel of the shipment that has no waybill yet, and keep the labels."""
     config = rt.plugin_config(PLUGIN)
     async with rt.unit_of_work():
@@ -171,10 +172,8 @@ async def buy_labels(rt: Any, merchant_id: str, shipment_id: str, actor_id: str 
         sender = await contract.merchant_name(rt, merchant_id)
     entry = carriers.carrier(config, shipment["carrier"])
     carrier = contract.provider(rt, "carrier", entry.provider)
-    recipient = Recipient(name=str(address.get("name", "")), phone=str(address.get("phone", "")),
-                          country=str(address.get("country", "")), region=address.get("region"),
-                          city=address.get("city"), line1=str(address.get("line1", "")), line2=address.get("line2"),
-                          postcode=address.get("postcode"))
+    recipient = Recipient(name=address.name, phone=address.phone, country=address.country, region=address.region,
+                          city=address.city, line1=address.line1, line2=address.line2, postcode=address.postcode)
     cod = order.total if order.payment_method == "cod" else None
     for parcel in todo:
         request = WaybillRequest(ref=parcel["id"], carrier=entry.code, sender_name=sender, recipient=recipient,
@@ -206,7 +205,7 @@ async def buy_labels(rt: Any, merchant_id: str, shipment_id: str, actor_id: str 
                 await _action(rt, shipment_id, "label", actor_id, {"parcel": parcel["id"], "waybill": booked.waybill})
 
 
-async def label(rt: Any, merchant_id: str, shipment_id: str, parcel_id: str) -> tuple[bytes, str, str]:
+async def label(rt: PluginRuntime, merchant_id: str, shipment_id: str, parcel_id: str) -> tuple[bytes, str, str]:
     """``(pdf bytes, content type, file name)`` of a parcel's label."""
     await load(rt, shipment_id, merchant_id=merchant_id)
     row = await rt.db.fetchrow(
@@ -220,7 +219,7 @@ async def label(rt: Any, merchant_id: str, shipment_id: str, parcel_id: str) -> 
     return bytes(data), row["content_type"], f"label-{row['waybill']}.pdf"
 
 
-async def pack(rt: Any, merchant_id: str, shipment_id: str, actor_id: str | None) -> None:
+async def pack(rt: PluginRuntime, merchant_id: str, shipment_id: str, actor_id: str | None) -> None:
     async with rt.unit_of_work():
         shipment = await load(rt, shipment_id, merchant_id=merchant_id, lock=True)
         target = SHIPMENT.transition(shipment["state"], "pack")
@@ -229,7 +228,7 @@ async def pack(rt: Any, merchant_id: str, shipment_id: str, actor_id: str | None
         await _action(rt, shipment_id, "pack", actor_id, {})
 
 
-async def hand_over_click(rt: Any, merchant_id: str, shipment_id: str, actor_id: str | None) -> None:
+async def hand_over_click(rt: PluginRuntime, merchant_id: str, shipment_id: str, actor_id: str | None) -> None:
     """The merchant says the parcels left: provisional hand-over at the later of waybill and click."""
     async with rt.unit_of_work():
         shipment = await load(rt, shipment_id, merchant_id=merchant_id, lock=True)
@@ -249,7 +248,7 @@ async def hand_over_click(rt: Any, merchant_id: str, shipment_id: str, actor_id:
         await _action(rt, shipment_id, "hand_over", actor_id, {})
 
 
-async def handed_over(rt: Any, shipment: dict[str, Any], at: datetime, *, by_scan: bool, actor: By) -> None:
+async def handed_over(rt: PluginRuntime, shipment: dict[str, Any], at: datetime, *, by_scan: bool, actor: By) -> None:
     """Record the shipment's hand-over and, at the order's first one, move the order to ``shipped``."""
     await rt.db.execute(
         "UPDATE logistics_shipment SET state = 'handed_over', handed_over_at = {}, by_scan = {}, updated_at = {} "
@@ -276,7 +275,7 @@ async def handed_over(rt: Any, shipment: dict[str, Any], at: datetime, *, by_sca
             )
 
 
-async def cancel(rt: Any, shipment_id: str, actor_id: str | None, *, merchant_id: str | None = None) -> None:
+async def cancel(rt: PluginRuntime, shipment_id: str, actor_id: str | None, *, merchant_id: str | None = None) -> None:
     """Cancel a shipment before hand-over; booked waybills are cancelled at the carrier after commit."""
     async with rt.unit_of_work():
         shipment = await load(rt, shipment_id, merchant_id=merchant_id, lock=True)
@@ -291,7 +290,7 @@ async def cancel(rt: Any, shipment_id: str, actor_id: str | None, *, merchant_id
         await _action(rt, shipment_id, "cancel", actor_id, {})
 
 
-async def _action(rt: Any, subject: str, action: str, actor_id: str | None, detail: dict[str, Any]) -> None:
+async def _action(rt: PluginRuntime, subject: str, action: str, actor_id: str | None, detail: dict[str, Any]) -> None:
     import msgspec
 
     await rt.db.execute(

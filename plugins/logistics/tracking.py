@@ -21,6 +21,7 @@ from bazaar.plugins.logistics.events import ParcelStatusChanged
 from bazaar.sdk.api import new_id
 from bazaar.sdk.carriers import BadPush, TrackingEvent
 from bazaar.sdk.errors import FieldProblem, NotFound, Unauthorized, ValidationFailed
+from bazaar.sdk.runtime import PluginRuntime
 
 log = logging.getLogger("bazaar.logistics.tracking")
 
@@ -37,7 +38,7 @@ def _utc(moment: Any) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
-async def receive_push(rt: Any, provider_id: str, headers: Any, body: bytes) -> tuple[bytes, str]:
+async def receive_push(rt: PluginRuntime, provider_id: str, headers: Any, body: bytes) -> tuple[bytes, str]:
     """Verify and ingest one push from ``provider_id``; answers what the carrier expects back.
 
     ``401 logistics.bad_signature`` / ``logistics.stale_push``, ``422 logistics.malformed_push``;
@@ -74,7 +75,7 @@ async def receive_push(rt: Any, provider_id: str, headers: Any, body: bytes) -> 
     return push.reply, push.reply_content_type
 
 
-async def _keep(rt: Any, provider_id: str, body: bytes, outcome: str, events: int, new: int | None,
+async def _keep(rt: PluginRuntime, provider_id: str, body: bytes, outcome: str, events: int, new: int | None,
                 *, push_id: str | None = None) -> str:
     """The raw push, kept whatever became of it."""
     push_id = push_id or new_id("lpu")
@@ -87,7 +88,7 @@ async def _keep(rt: Any, provider_id: str, body: bytes, outcome: str, events: in
     return push_id
 
 
-async def insert_scans(rt: Any, push_id: str, events: tuple[TrackingEvent, ...]) -> list[dict[str, Any]]:
+async def insert_scans(rt: PluginRuntime, push_id: str, events: tuple[TrackingEvent, ...]) -> list[dict[str, Any]]:
     """Insert the scans in one statement; answers only those that were new."""
     unique: dict[tuple[str, str, datetime, str], TrackingEvent] = {}
     for e in events:
@@ -108,7 +109,7 @@ async def insert_scans(rt: Any, push_id: str, events: tuple[TrackingEvent, ...])
     )
 
 
-async def roll_up(rt: Any, provider_id: str, scans: list[dict[str, Any]]) -> None:
+async def roll_up(rt: PluginRuntime, provider_id: str, scans: list[dict[str, Any]]) -> None:
     """Move each scanned parcel forward (one locked read for all); park unknown waybills."""
     by_key: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for scan in scans:
@@ -155,7 +156,7 @@ async def roll_up(rt: Any, provider_id: str, scans: list[dict[str, Any]]) -> Non
             await rt.timers.schedule(PARCEL_TIMER, parcel["id"], now, {"from": parcel["status"], "to": status})
 
 
-async def park(rt: Any, provider_id: str, carrier: str, waybill: str) -> None:
+async def park(rt: PluginRuntime, provider_id: str, carrier: str, waybill: str) -> None:
     """Remember a waybill no parcel of this provider has (its scans are kept in the log)."""
     now = rt.clock.now()
     await rt.db.execute(
@@ -165,7 +166,7 @@ async def park(rt: Any, provider_id: str, carrier: str, waybill: str) -> None:
     )
 
 
-async def replay(rt: Any, parcel: dict[str, Any]) -> None:
+async def replay(rt: PluginRuntime, parcel: dict[str, Any]) -> None:
     """A parcel was registered for a waybill that already has scans: roll them up now."""
     scans = await rt.db.fetch(
         "SELECT carrier, waybill, at, code, status, proof, description FROM logistics_scan "
@@ -181,7 +182,7 @@ async def replay(rt: Any, parcel: dict[str, Any]) -> None:
         )
 
 
-async def scans_of(rt: Any, carrier: str, waybill: str) -> list[dict[str, Any]]:
+async def scans_of(rt: PluginRuntime, carrier: str, waybill: str) -> list[dict[str, Any]]:
     """The normalised scans of a waybill, oldest first."""
     return await rt.db.fetch(
         "SELECT at, code, status, description, location, proof FROM logistics_scan "

@@ -16,11 +16,12 @@ from bazaar.plugins.logistics.schemas import (
 )
 from bazaar.plugins.logistics.states import SHIPMENT
 from bazaar.sdk.errors import FieldProblem, ValidationFailed
+from bazaar.sdk.runtime import PluginRuntime
 
 _utc = tracking._utc
 
 
-def zone(rt: Any, name: str | None) -> ZoneInfo:
+def zone(rt: PluginRuntime, name: str | None) -> ZoneInfo:
     """The reader's zone (``?tz=``), default the marketplace calendar's (``422`` when unknown)."""
     if not name:
         return rt.calendar.zone  # type: ignore[no-any-return]
@@ -32,7 +33,7 @@ def zone(rt: Any, name: str | None) -> ZoneInfo:
                                                     value=name[:60])]) from None
 
 
-async def shipment_out(rt: Any, row: dict[str, Any], roles: tuple[str, ...], *, events: bool = False,
+async def shipment_out(rt: PluginRuntime, row: dict[str, Any], roles: tuple[str, ...], *, events: bool = False,
                        tz: ZoneInfo | None = None) -> ShipmentOut:
     parcels = await shipments.parcels_of(rt, row["id"])
     lines = await rt.db.fetch("SELECT sku_id, quantity FROM logistics_shipment_line WHERE shipment_id = {} "
@@ -84,7 +85,7 @@ async def shipment_out(rt: Any, row: dict[str, Any], roles: tuple[str, ...], *, 
     )
 
 
-async def order_tracking(rt: Any, order_id: str, customer_id: str, tz: ZoneInfo) -> OrderTracking:
+async def order_tracking(rt: PluginRuntime, order_id: str, customer_id: str, tz: ZoneInfo) -> OrderTracking:
     """Everything the buyer may see of the order's delivery: every parcel with its events."""
     from bazaar.sdk.errors import NotFound
 

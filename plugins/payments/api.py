@@ -112,7 +112,7 @@ class MerchantPaymentsController(Controller):
          responses=problems(ValidationFailed))
     async def balance(self, rt: RuntimeDep, merchant_id: str, currency: str | None = None) -> BalanceOut:
         """Held, payable, paid out and owed (debt), in one currency (default: the shop's)."""
-        return await views.balance(rt, _id(merchant_id, "merchant_id"), currency or rt.settings.checkout.currency)
+        return await views.balance(rt, _id(merchant_id, "merchant_id"), currency or rt.currency)
 
     @get("/ledger", operation_id="payments_merchant_ledger", opt={"auth": "merchant"},
          responses=problems(ValidationFailed))
@@ -164,6 +164,7 @@ class AdminPaymentsController(Controller):
         result = await service.request_refund(rt, service.active_plugin(rt), oid, amount=data.amount,
                                               currency=data.currency, reason=data.reason, idempotency_key=key)
         row = await rt.db.fetchrow("SELECT * FROM payments_instruction WHERE id = {}", result.refund_id)
+        assert row is not None
         return views.instruction_out(row)
 
     @get("/merchants/{merchant_id:str}/ledger", operation_id="payments_admin_merchant_ledger",
@@ -178,7 +179,7 @@ class AdminPaymentsController(Controller):
          opt={"auth": "operator"}, responses=problems(ValidationFailed))
     async def merchant_balance(self, rt: RuntimeDep, merchant_id: str, currency: str | None = None) -> BalanceOut:
         """A merchant's balance as the operator sees it."""
-        return await views.balance(rt, _id(merchant_id, "merchant_id"), currency or rt.settings.checkout.currency)
+        return await views.balance(rt, _id(merchant_id, "merchant_id"), currency or rt.currency)
 
     @get("/reviews", operation_id="payments_admin_reviews", opt={"auth": "operator"})
     async def reviews(self, rt: RuntimeDep, limit: Limit = 50, cursor: Cursor = None) -> Page[PaymentOut]:

@@ -21,6 +21,8 @@ from bazaar.plugins.payments import orders_port, policy, service
 from bazaar.plugins.payments.states import CONFIRMING
 from bazaar.sdk.errors import Conflict, NotFound
 from bazaar.sdk.events import OrderShipped
+from bazaar.sdk.plugin import TimerHandler
+from bazaar.sdk.runtime import PluginRuntime
 from bazaar.sdk.timers import Due
 
 
@@ -28,12 +30,12 @@ def kind(pid: str) -> str:
     return f"{pid}.auto_confirm"
 
 
-async def _order(rt: Any, order_id: str) -> dict[str, Any] | None:
-    lock = "" if rt.db.is_sqlite else " FOR UPDATE"
+async def _order(rt: PluginRuntime, order_id: str) -> dict[str, Any] | None:
+    lock = "" if rt.db.engine_name == "sqlite" else " FOR UPDATE"
     return await rt.db.fetchrow(f"SELECT * FROM payments_order WHERE order_id = {{}}{lock}", order_id)
 
 
-async def on_shipped(rt: Any, pid: str, event: OrderShipped) -> None:
+async def on_shipped(rt: PluginRuntime, pid: str, event: OrderShipped) -> None:
     """Start the receipt clock from the shipment (``shipping_method`` picks the days; default express)."""
     order_id = event.order_id
     op = await _order(rt, order_id)
@@ -57,8 +59,8 @@ async def on_shipped(rt: Any, pid: str, event: OrderShipped) -> None:
         await rt.timers.schedule(kind(pid), order_id, due, {})
 
 
-def fire_timer(pid: str) -> Any:
-    async def fire(rt: Any, due: Due) -> None:
+def fire_timer(pid: str) -> TimerHandler:
+    async def fire(rt: PluginRuntime, due: Due) -> None:
         """Timer: the receipt window ended; confirm on the customer's behalf, then release."""
         op = await _order(rt, due.subject)
         if op is None or op["state"] not in CONFIRMING or op["paused_remaining_seconds"] is not None:
@@ -69,7 +71,7 @@ def fire_timer(pid: str) -> Any:
     return fire
 
 
-async def extend(rt: Any, pid: str, order_id: str, customer_id: str | None) -> dict[str, Any]:
+async def extend(rt: PluginRuntime, pid: str, order_id: str, customer_id: str | None) -> dict[str, Any]:
     """The customer extends the receipt window once, near its end."""
     async with rt.unit_of_work():
         op = await _order(rt, order_id)
@@ -90,10 +92,12 @@ async def extend(rt: Any, pid: str, order_id: str, customer_id: str | None) -> d
             due, rt.clock.now(), order_id,
         )
         await rt.timers.reschedule(kind(pid), order_id, due)
-        return await rt.db.fetchrow("SELECT * FROM payments_order WHERE order_id = {}", order_id)
+        row = await rt.db.fetchrow("SELECT * FROM payments_order WHERE order_id = {}", order_id)
+    assert row is not None
+    return row
 
 
-async def case_opened(rt: Any, pid: str, order_id: str) -> None:
+async def case_opened(rt: PluginRuntime, pid: str, order_id: str) -> None:
     if not service.rules(rt, pid)["pause_on_aftersales"]:
         return
     op = await _order(rt, order_id)
@@ -111,7 +115,7 @@ async def case_opened(rt: Any, pid: str, order_id: str) -> None:
     )
 
 
-async def case_closed(rt: Any, pid: str, order_id: str) -> None:
+async def case_closed(rt: PluginRuntime, pid: str, order_id: str) -> None:
     if not service.rules(rt, pid)["pause_on_aftersales"]:
         return
     op = await _order(rt, order_id)

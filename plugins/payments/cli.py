@@ -1,7 +1,7 @@
 """``bazaar payments payout``: batch merchant payables into provider payouts now.
 
-Registered in the kernel's ``COMMANDS`` when this module is imported (plugin discovery
-imports it).
+Declared on both payments plugins (``Plugin(commands=(COMMAND,))``); the kernel builds the
+sub-command from installed plugins' declarations.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import asyncio
 
 import msgspec
 
-from bazaar.sdk.services import register_command, settings_from_args
+from bazaar.sdk.cli import Command, command_runtime
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -22,20 +22,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from bazaar.plugins.payments import service
-    from bazaar.sdk.api import Runtime
 
     async def go() -> list[dict[str, object]]:
-        rt = Runtime(settings_from_args(args))
-        await rt.start()
-        try:
-            made = await service.run_payouts(rt, service.active_plugin(rt))
-            await rt.worker.run_due()  # send the instructions (and, with the sandbox, their notifications)
-            return made
-        finally:
-            await rt.stop()
+        # leaving the runtime sends the instructions (and, with the sandbox, their notifications)
+        async with command_runtime(args) as rt:
+            return await service.run_payouts(rt, service.active_plugin(rt))
 
     print(msgspec.json.encode({"payouts": asyncio.run(go())}).decode())
     return 0
 
 
-register_command("payments", configure, run)
+COMMAND = Command("payments", "payments: run merchant payouts now", configure, run)

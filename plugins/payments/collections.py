@@ -22,8 +22,10 @@ from datetime import timedelta
 from typing import Any
 
 from bazaar.plugins.payments import ledger, orders_port, policy, service
+from bazaar.sdk import services
 from bazaar.sdk.bulk import insert_rows, new_ids
 from bazaar.sdk.errors import BazaarError, ValidationFailed
+from bazaar.sdk.runtime import PluginRuntime
 from bazaar.sdk.timers import Due
 from bazaar.sdk.types import CollectedPayment
 
@@ -35,7 +37,7 @@ def confirm_kind(pid: str) -> str:
     return f"{pid}.cod_confirm"
 
 
-async def record_collections(rt: Any, pid: str, collections: tuple[CollectedPayment, ...]) -> list[str]:
+async def record_collections(rt: PluginRuntime, pid: str, collections: tuple[CollectedPayment, ...]) -> list[str]:
     """Post every collection not posted before (see the module doc); answers the entry keys, in order."""
     keys = [f"cod:{c.idempotency_key}" for c in collections]
     for c in collections:
@@ -56,7 +58,7 @@ async def record_collections(rt: Any, pid: str, collections: tuple[CollectedPaym
     return keys
 
 
-async def _post(rt: Any, pid: str, todo: list[tuple[str, CollectedPayment]]) -> None:
+async def _post(rt: PluginRuntime, pid: str, todo: list[tuple[str, CollectedPayment]]) -> None:
     now = rt.clock.now()
     rules = service.rules(rt, pid)
     escrow = pid == service.ESCROW
@@ -118,17 +120,15 @@ async def _post(rt: Any, pid: str, todo: list[tuple[str, CollectedPayment]]) -> 
         await service.ensure_payout_timer(rt, pid)
 
 
-async def _parties(rt: Any, c: CollectedPayment) -> tuple[str, str, str]:
+async def _parties(rt: PluginRuntime, c: CollectedPayment) -> tuple[str, str, str]:
     if c.merchant_id and c.customer_id and c.checkout_id:
         return c.merchant_id, c.customer_id, c.checkout_id
-    from bazaar.sdk.services import orders
-
-    snap = await orders.order_snapshot(rt, c.order_id)
+    snap = await services.order_snapshot(rt, c.order_id)
     return snap.merchant_id, snap.customer_id, snap.checkout_id
 
 
 def confirm_timer(pid: str) -> Any:
-    async def cod_confirm(rt: Any, due: Due) -> None:
+    async def cod_confirm(rt: PluginRuntime, due: Due) -> None:
         """Timer (one per due day): confirm and release COD orders whose receipt window ended."""
         rows = await rt.db.fetch(
             "SELECT o.order_id FROM payments_order o JOIN payments_payment p ON p.id = o.payment_id "

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bazaar.plugins.payments import (
-    cli,  # noqa: F401  (registers ``bazaar payments``)
-    policy,
-)
+from bazaar.plugins.payments import cli, policy
 from bazaar.plugins.payments.api import ROUTES
 from bazaar.plugins.payments.config import checks
 from bazaar.plugins.payments.events import EVENTS
@@ -35,5 +32,6 @@ def declare(pid: str, other: str, summary: str, config: Any, rules: Any) -> Plug
         subscribes=SUBSCRIBES,
         events=EVENTS,
         policy=lambda cfg: policy.explain(rules, cfg),
+        commands=(cli.COMMAND,),
         checks=checks,
     )

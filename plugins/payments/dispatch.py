@@ -20,11 +20,13 @@ from bazaar.plugins.payments.states import (
     PaymentEvent,
     PaymentState,
 )
+from bazaar.sdk.plugin import TimerHandler
+from bazaar.sdk.runtime import PluginRuntime
 from bazaar.sdk.states import StateMachine
 from bazaar.sdk.timers import Due, outside_transaction
 
 
-async def send(rt: Any, pid: str, instruction_id: str) -> None:
+async def send(rt: PluginRuntime, pid: str, instruction_id: str) -> None:
     from bazaar.plugins.payments import service
 
     ins = await rt.db.fetchrow("SELECT * FROM payments_instruction WHERE id = {}", instruction_id)
@@ -52,7 +54,7 @@ async def send(rt: Any, pid: str, instruction_id: str) -> None:
             commission_bps=service.rules(rt, pid)["commission_bps"],
         ))
         provider_ref = ack.provider_ref
-        async with rt.db.transaction():
+        async with rt.unit_of_work():
             # conditional writes: the provider's notice may have moved the rows meanwhile
             await rt.db.execute(
                 "UPDATE payments_payment SET provider_ref = COALESCE(provider_ref, {}), provider_pay_url = {}, "
@@ -69,7 +71,7 @@ async def send(rt: Any, pid: str, instruction_id: str) -> None:
         return
     if kind == "close":
         if not payment.get("provider_ref"):
-            async with rt.db.transaction():
+            async with rt.unit_of_work():
                 await rt.db.execute(
                     "UPDATE payments_instruction SET status = {}, finished_at = {} WHERE id = {} AND status = {}",
                     INSTRUCTION.transition(InstructionStatus.queued, InstructionEvent.succeed), rt.clock.now(),
@@ -91,7 +93,7 @@ async def send(rt: Any, pid: str, instruction_id: str) -> None:
         provider_ref = (await adp.payout(
             ins["id"], detail["account_ref"], ins["currency"], ins["amount_minor"]
         )).provider_ref
-    async with rt.db.transaction():
+    async with rt.unit_of_work():
         await rt.db.execute(
             "UPDATE payments_instruction SET status = CASE WHEN status = {} THEN {} ELSE status END, "
             "provider_ref = {}, sent_at = {} WHERE id = {}",
@@ -105,9 +107,9 @@ def _move(machine: StateMachine[Any, Any], state: StrEnum, event: StrEnum) -> tu
     return state, machine.transition(state, event)
 
 
-def dispatch_timer(pid: str) -> Any:
+def dispatch_timer(pid: str) -> TimerHandler:
     @outside_transaction
-    async def dispatch(rt: Any, due: Due) -> None:
+    async def dispatch(rt: PluginRuntime, due: Due) -> None:
         """Timer: send one instruction to the provider (after the recording transaction committed)."""
         await send(rt, pid, due.subject)
 

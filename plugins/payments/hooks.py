@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from bazaar.plugins.payments import auto_confirm, collections, service
+from bazaar.plugins.payments.config import PaymentsConfig
 from bazaar.sdk.events import (
     AnyEvent,
     OrderAftersalesClosed,
@@ -22,6 +23,7 @@ from bazaar.sdk.events import (
     OrderShipped,
 )
 from bazaar.sdk.hookspecs import hookimpl
+from bazaar.sdk.runtime import PluginContext
 from bazaar.sdk.types import (
     CheckoutQuote,
     CheckoutSnapshot,
@@ -44,7 +46,7 @@ class PaymentProviderObject:
 
     kind: ClassVar[str] = "payment"
 
-    def __init__(self, context: Any) -> None:
+    def __init__(self, context: PluginContext[PaymentsConfig]) -> None:
         self.context = context
         self.id = context.id
 
@@ -72,7 +74,7 @@ class PaymentProviderObject:
 class PaymentsHooks:
     """Built once per app with the plugin's context (id, config, runtime)."""
 
-    def __init__(self, context: Any) -> None:
+    def __init__(self, context: PluginContext[PaymentsConfig]) -> None:
         self.context = context
         self.provider = PaymentProviderObject(context)
 

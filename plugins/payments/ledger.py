@@ -33,6 +33,7 @@ import msgspec
 
 from bazaar.sdk.api import new_id
 from bazaar.sdk.errors import Conflict
+from bazaar.sdk.runtime import PluginRuntime
 
 ACCOUNTS = frozenset(
     {
@@ -79,7 +80,7 @@ def check_balanced(lines: list[Line]) -> None:
 
 
 async def post(
-    rt: Any,
+    rt: PluginRuntime,
     *,
     key: str,
     kind: str,
@@ -121,7 +122,7 @@ async def post(
     return entry_id
 
 
-async def balance_of(rt: Any, account: str, owner: str, currency: str, *, order_id: str | None = None) -> int:
+async def balance_of(rt: PluginRuntime, account: str, owner: str, currency: str, *, order_id: str | None = None) -> int:
     sql = ("SELECT COALESCE(SUM(amount_minor), 0) AS balance FROM payments_posting "
            "WHERE account = {} AND owner = {} AND currency = {}")
     args: list[Any] = [account, owner, currency]
@@ -129,10 +130,11 @@ async def balance_of(rt: Any, account: str, owner: str, currency: str, *, order_
         sql += " AND order_id = {}"
         args.append(order_id)
     row = await rt.db.fetchrow(sql, *args)
+    assert row is not None
     return int(row["balance"])
 
 
-async def order_totals(rt: Any, order_id: str) -> dict[str, int]:
+async def order_totals(rt: PluginRuntime, order_id: str) -> dict[str, int]:
     """Per order: paid, held, released, refunded, commission (minor units)."""
     rows = await rt.db.fetch(
         "SELECT e.kind AS kind, p.account AS account, SUM(p.amount_minor) AS total FROM payments_posting p "
@@ -152,7 +154,7 @@ async def order_totals(rt: Any, order_id: str) -> dict[str, int]:
     }
 
 
-async def merchant_totals(rt: Any, merchant_id: str, currency: str) -> dict[str, int]:
+async def merchant_totals(rt: PluginRuntime, merchant_id: str, currency: str) -> dict[str, int]:
     """Per merchant: held (all orders), payable, paid out, debt (what it owes)."""
     rows = await rt.db.fetch(
         "SELECT account, SUM(amount_minor) AS total FROM payments_posting WHERE owner = {} AND currency = {} "
@@ -168,7 +170,7 @@ async def merchant_totals(rt: Any, merchant_id: str, currency: str) -> dict[str,
     }
 
 
-async def trial_balance(rt: Any) -> dict[str, Any]:
+async def trial_balance(rt: PluginRuntime) -> dict[str, Any]:
     """Every account's balance by currency, whether each currency sums to zero, and unbalanced entries."""
     rows = await rt.db.fetch(
         "SELECT currency, account, SUM(amount_minor) AS total FROM payments_posting GROUP BY currency, account "

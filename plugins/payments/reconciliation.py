@@ -16,6 +16,7 @@ import msgspec
 
 from bazaar.plugins.payments.providers import adapter
 from bazaar.sdk.api import new_id
+from bazaar.sdk.runtime import PluginRuntime
 
 
 def compare(provider: dict[tuple[str, str], tuple[int, str]], ours: dict[tuple[str, str], tuple[int, str]]) -> tuple[int, list[dict[str, Any]]]:
@@ -37,7 +38,7 @@ def compare(provider: dict[tuple[str, str], tuple[int, str]], ours: dict[tuple[s
     return matched, mismatches
 
 
-async def ledger_side(rt: Any, pid: str, since: datetime, until: datetime) -> dict[tuple[str, str], tuple[int, str]]:
+async def ledger_side(rt: PluginRuntime, pid: str, since: datetime, until: datetime) -> dict[tuple[str, str], tuple[int, str]]:
     rows = await rt.db.fetch(
         "SELECT e.kind AS kind, e.payment_id AS payment_id, e.instruction_id AS instruction_id, "
         "p.account AS account, p.currency AS currency, SUM(p.amount_minor) AS total "
@@ -67,7 +68,7 @@ async def ledger_side(rt: Any, pid: str, since: datetime, until: datetime) -> di
     return {k: (v[0], v[1]) for k, v in out.items()}
 
 
-async def provider_side(rt: Any, pid: str, since: datetime, until: datetime) -> dict[tuple[str, str], tuple[int, str]]:
+async def provider_side(rt: PluginRuntime, pid: str, since: datetime, until: datetime) -> dict[tuple[str, str], tuple[int, str]]:
     lines = await adapter(rt, pid).statement(since, until)
     out: dict[tuple[str, str], list[Any]] = defaultdict(lambda: [0, ""])
     for line in lines:
@@ -77,7 +78,7 @@ async def provider_side(rt: Any, pid: str, since: datetime, until: datetime) -> 
     return {k: (v[0], v[1]) for k, v in out.items()}
 
 
-async def run(rt: Any, pid: str, since: datetime, until: datetime) -> dict[str, Any]:
+async def run(rt: PluginRuntime, pid: str, since: datetime, until: datetime) -> dict[str, Any]:
     """Compare, store the report, and answer it."""
     theirs = await provider_side(rt, pid, since, until)
     ours = await ledger_side(rt, pid, since, until)

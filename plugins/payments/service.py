@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 from typing import Any, Literal
+from weakref import WeakKeyDictionary
 
 import msgspec
 
@@ -38,6 +39,7 @@ from bazaar.plugins.payments.transitions import move
 from bazaar.sdk.api import new_id
 from bazaar.sdk.errors import Conflict, FieldProblem, NotFound, Unauthorized, ValidationFailed
 from bazaar.sdk.money import Money
+from bazaar.sdk.runtime import PluginRuntime
 from bazaar.sdk.types import CheckoutSnapshot, PaymentStart, RefundResult
 
 log = logging.getLogger("bazaar.payments")
@@ -47,32 +49,35 @@ INSTANT = "payments.instant"
 PLUGINS = (ESCROW, INSTANT)
 
 
-def active_plugin(rt: Any) -> str:
+#: the effective policy values per runtime and plugin id (resolved once)
+_RULES: WeakKeyDictionary[PluginRuntime, dict[str, dict[str, Any]]] = WeakKeyDictionary()
+
+
+def active_plugin(rt: PluginRuntime) -> str:
     """The payments plugin enabled in this runtime (escrow and instant never both)."""
     for pid in PLUGINS:
-        if pid in rt.plugins.loaded:
+        if rt.is_enabled(pid):
             return pid
     raise NotFound("no payments plugin is enabled", code="payments.not_enabled")
 
 
-def rules(rt: Any, pid: str) -> dict[str, Any]:
+def rules(rt: PluginRuntime, pid: str) -> dict[str, Any]:
     """The effective policy values of ``pid`` (preset plus overrides)."""
-    table = policy.RULES
-    key = f"{pid}:rules"
-    if key not in rt.services:
-        rt.services[key] = table.resolve(rt.plugin_config(pid))
-    return rt.services[key]
+    resolved = _RULES.setdefault(rt, {})
+    if pid not in resolved:
+        resolved[pid] = policy.RULES.resolve(rt.plugin_config(pid))
+    return resolved[pid]
 
 
-def _lock(rt: Any) -> str:
-    return "" if rt.db.is_sqlite else " FOR UPDATE"
+def _lock(rt: PluginRuntime) -> str:
+    return "" if rt.db.engine_name == "sqlite" else " FOR UPDATE"
 
 
 # --- instructions ---------------------------------------------------------------------
 
 
 async def _instruct(
-    rt: Any, pid: str, kind: str, *, currency: str, amount: int, payment_id: str | None = None,
+    rt: PluginRuntime, pid: str, kind: str, *, currency: str, amount: int, payment_id: str | None = None,
     order_id: str | None = None, merchant_id: str | None = None, customer_id: str | None = None,
     detail: dict[str, Any] | None = None, idempotency_key: str | None = None, reason: str | None = None,
 ) -> dict[str, Any]:
@@ -97,7 +102,7 @@ async def _instruct(
     return row
 
 
-async def _pending_sum(rt: Any, where: str, *args: Any) -> int:
+async def _pending_sum(rt: PluginRuntime, where: str, *args: Any) -> int:
     """The amount of instructions matching ``where`` that the provider has not answered yet."""
     row = await rt.db.fetchrow(
         "SELECT COALESCE(SUM(amount_minor), 0) AS total FROM payments_instruction "
@@ -105,10 +110,11 @@ async def _pending_sum(rt: Any, where: str, *args: Any) -> int:
         *IN_FLIGHT,
         *args,
     )
+    assert row is not None
     return int(row["total"])
 
 
-async def settlement_ref(rt: Any, merchant_id: str) -> str:
+async def settlement_ref(rt: PluginRuntime, merchant_id: str) -> str:
     """The merchant's account at the provider (its sub-merchant id)."""
     row = await rt.db.fetchrow(
         "SELECT provider_account_ref FROM payments_settlement_account WHERE merchant_id = {}", merchant_id
@@ -119,7 +125,7 @@ async def settlement_ref(rt: Any, merchant_id: str) -> str:
 # --- start and cancel (called by the core through the provider object) -----------------
 
 
-async def start_payment(rt: Any, pid: str, checkout: CheckoutSnapshot) -> PaymentStart:
+async def start_payment(rt: PluginRuntime, pid: str, checkout: CheckoutSnapshot) -> PaymentStart:
     """Record one payment for the checkout and its orders; the create instruction goes after commit."""
     async with rt.unit_of_work():
         existing = await rt.db.fetchrow("SELECT * FROM payments_payment WHERE checkout_id = {}", checkout.id)
@@ -154,6 +160,7 @@ async def start_payment(rt: Any, pid: str, checkout: CheckoutSnapshot) -> Paymen
             payment_id=payment_id, customer_id=checkout.customer_id, idempotency_key=f"create:{checkout.id}",
         )
         row = await rt.db.fetchrow("SELECT * FROM payments_payment WHERE id = {}", payment_id)
+    assert row is not None
     return _start(row)
 
 
@@ -164,7 +171,7 @@ def _start(row: dict[str, Any]) -> PaymentStart:
     )
 
 
-async def cancel_payment(rt: Any, pid: str, checkout_id: str, reason: str) -> None:
+async def cancel_payment(rt: PluginRuntime, pid: str, checkout_id: str, reason: str) -> None:
     """An unpaid checkout was cancelled (timeout or customer): close the payment at the provider."""
     async with rt.unit_of_work():
         payment = await rt.db.fetchrow(
@@ -188,7 +195,7 @@ async def cancel_payment(rt: Any, pid: str, checkout_id: str, reason: str) -> No
 # --- notifications ----------------------------------------------------------------------
 
 
-async def receive_notification(rt: Any, pid: str, provider: str, headers: Any, body: bytes) -> str:
+async def receive_notification(rt: PluginRuntime, pid: str, provider: str, headers: Any, body: bytes) -> str:
     """Verify a provider notification and apply it once; answers what happened.
 
     The notify route and the sandbox's in-process sender both come here, so verification
@@ -218,7 +225,7 @@ async def receive_notification(rt: Any, pid: str, provider: str, headers: Any, b
     return outcome
 
 
-async def _apply(rt: Any, pid: str, notice: Notice, notification_id: str) -> str:
+async def _apply(rt: PluginRuntime, pid: str, notice: Notice, notification_id: str) -> str:
     if notice.type.startswith("payment."):
         return await _apply_payment(rt, pid, notice, notification_id)
     instruction = await rt.db.fetchrow(
@@ -250,7 +257,7 @@ async def _apply(rt: Any, pid: str, notice: Notice, notification_id: str) -> str
     return f"{kind}_posted"
 
 
-async def _order_row(rt: Any, order_id: str) -> dict[str, Any]:
+async def _order_row(rt: PluginRuntime, order_id: str) -> dict[str, Any]:
     """The payment record of an order, locked for this transaction."""
     row = await rt.db.fetchrow(f"SELECT * FROM payments_order WHERE order_id = {{}}{_lock(rt)}", order_id)
     if row is None:
@@ -258,7 +265,7 @@ async def _order_row(rt: Any, order_id: str) -> dict[str, Any]:
     return row
 
 
-async def _apply_payment(rt: Any, pid: str, notice: Notice, notification_id: str) -> str:
+async def _apply_payment(rt: PluginRuntime, pid: str, notice: Notice, notification_id: str) -> str:
     payment = await rt.db.fetchrow(
         f"SELECT * FROM payments_payment WHERE id = {{}}{_lock(rt)}", notice.instruction_ref or ""
     )
@@ -328,14 +335,14 @@ async def _apply_payment(rt: Any, pid: str, notice: Notice, notification_id: str
     return "paid"
 
 
-async def _credit_merchant(rt: Any, merchant_id: str, currency: str, amount: int, order_id: str) -> list[Line]:
+async def _credit_merchant(rt: PluginRuntime, merchant_id: str, currency: str, amount: int, order_id: str) -> list[Line]:
     """Lines crediting ``amount`` to a merchant: its debt is repaid first, the rest is payable."""
     debt = -await ledger.balance_of(rt, "merchant_debt", merchant_id, currency)
     repaid, payable = policy.merchant_credit(amount, debt)
     return [Line("merchant_debt", merchant_id, repaid, order_id), Line("merchant_payable", merchant_id, payable, order_id)]
 
 
-async def _post_release(rt: Any, pid: str, ins: dict[str, Any], notification_id: str) -> None:
+async def _post_release(rt: PluginRuntime, pid: str, ins: dict[str, Any], notification_id: str) -> None:
     detail = decode_detail(ins["detail"])
     oid = ins["order_id"]
     await ledger.post(
@@ -353,7 +360,7 @@ async def _post_release(rt: Any, pid: str, ins: dict[str, Any], notification_id:
     await ensure_payout_timer(rt, pid)
 
 
-async def _post_refund(rt: Any, pid: str, ins: dict[str, Any], notification_id: str) -> None:
+async def _post_refund(rt: PluginRuntime, pid: str, ins: dict[str, Any], notification_id: str) -> None:
     source = decode_detail(ins["detail"])["source"]
     amount, oid, cur = ins["amount_minor"], ins["order_id"], ins["currency"]
     refund = Line("refunds", ins["customer_id"], amount, oid)
@@ -375,7 +382,7 @@ async def _post_refund(rt: Any, pid: str, ins: dict[str, Any], notification_id: 
     await _refund_settled(rt, pid, ins, "succeeded")
 
 
-async def _refund_settled(rt: Any, pid: str, ins: dict[str, Any], outcome: Literal["succeeded", "failed"]) -> None:
+async def _refund_settled(rt: PluginRuntime, pid: str, ins: dict[str, Any], outcome: Literal["succeeded", "failed"]) -> None:
     """``payments.refund_settled`` for a refund instruction the provider confirmed or refused."""
     await rt.emit(RefundSettled(
         order_id=ins["order_id"], merchant_id=ins["merchant_id"], refund_id=ins["id"], outcome=outcome,
@@ -384,7 +391,7 @@ async def _refund_settled(rt: Any, pid: str, ins: dict[str, Any], outcome: Liter
     ))
 
 
-async def _post_payout(rt: Any, pid: str, ins: dict[str, Any], notification_id: str) -> None:
+async def _post_payout(rt: PluginRuntime, pid: str, ins: dict[str, Any], notification_id: str) -> None:
     await ledger.post(
         rt, key=f"payout:{ins['id']}", kind="payout", plugin=pid, currency=ins["currency"],
         instruction_id=ins["id"], notification_id=notification_id,
@@ -396,7 +403,7 @@ async def _post_payout(rt: Any, pid: str, ins: dict[str, Any], notification_id: 
 # --- release ----------------------------------------------------------------------------
 
 
-async def request_release(rt: Any, pid: str, order_id: str, reason: str, *, from_timer: bool = False) -> dict[str, Any] | None:
+async def request_release(rt: PluginRuntime, pid: str, order_id: str, reason: str, *, from_timer: bool = False) -> dict[str, Any] | None:
     """Instruct the provider to settle a held order to its merchant, less the commission.
 
     Paused (``release_wanted``) while an after-sales case is open; nothing to release
@@ -436,7 +443,7 @@ async def request_release(rt: Any, pid: str, order_id: str, reason: str, *, from
 
 
 async def request_refund(
-    rt: Any, pid: str, order_id: str, *, amount: int, currency: str, reason: str, idempotency_key: str,
+    rt: PluginRuntime, pid: str, order_id: str, *, amount: int, currency: str, reason: str, idempotency_key: str,
 ) -> RefundResult:
     """Refund (part of) an order to the original method; idempotent by ``idempotency_key``.
 
@@ -491,7 +498,7 @@ def _refund_result(row: dict[str, Any]) -> RefundResult:
 # --- payouts ----------------------------------------------------------------------------
 
 
-async def ensure_payout_timer(rt: Any, pid: str) -> None:
+async def ensure_payout_timer(rt: PluginRuntime, pid: str) -> None:
     """Make sure the next automatic payout run is scheduled (one timer per interval slot)."""
     hours = rt.plugin_config(pid).payout_interval_hours
     if not hours:
@@ -503,7 +510,7 @@ async def ensure_payout_timer(rt: Any, pid: str) -> None:
     await rt.timers.schedule(f"{pid}.payout", f"slot:{slot}", due, {})
 
 
-async def run_payouts(rt: Any, pid: str) -> list[dict[str, Any]]:
+async def run_payouts(rt: PluginRuntime, pid: str) -> list[dict[str, Any]]:
     """Batch each merchant's payable (less payouts in flight) into one payout instruction."""
     made: list[dict[str, Any]] = []
     owners = await rt.db.fetch(
@@ -531,7 +538,7 @@ async def run_payouts(rt: Any, pid: str) -> list[dict[str, Any]]:
     return made
 
 
-async def register_settlement_account(rt: Any, pid: str, merchant_id: str, holder_name: str,
+async def register_settlement_account(rt: PluginRuntime, pid: str, merchant_id: str, holder_name: str,
                                       bank_account: str) -> dict[str, Any]:
     """Bind the merchant's bank account at the provider (outside any transaction), then record it."""
     ref = await adapter(rt, pid).register_account(merchant_id, holder_name, bank_account)
@@ -543,13 +550,14 @@ async def register_settlement_account(rt: Any, pid: str, merchant_id: str, holde
             new_id("sac"), merchant_id, adapter(rt, pid).id, ref, holder_name, bank_account[-4:], rt.clock.now(),
         )
         row = await rt.db.fetchrow("SELECT * FROM payments_settlement_account WHERE merchant_id = {}", merchant_id)
+    assert row is not None
     return row
 
 
 # --- review -----------------------------------------------------------------------------
 
 
-async def resolve(rt: Any, pid: str, payment_id: str, action: str, note: str, actor_id: str | None) -> dict[str, Any]:
+async def resolve(rt: PluginRuntime, pid: str, payment_id: str, action: str, note: str, actor_id: str | None) -> dict[str, Any]:
     """Resolve a payment in ``needs_review``: ``refund`` the received funds, or ``dismiss`` when settled."""
     async with rt.unit_of_work():
         payment = await rt.db.fetchrow(f"SELECT * FROM payments_payment WHERE id = {{}}{_lock(rt)}", payment_id)
@@ -574,13 +582,14 @@ async def resolve(rt: Any, pid: str, payment_id: str, action: str, note: str, ac
         await move(rt, PAYMENT, payment, PaymentEvent.resolve, resolved_at=rt.clock.now(),
                    resolution=f"{action} by {actor_id}: {note}")
         row = await rt.db.fetchrow("SELECT * FROM payments_payment WHERE id = {}", payment_id)
+    assert row is not None
     return row
 
 
 # --- instructions stuck in flight ---------------------------------------------------------
 
 
-async def stuck_instructions(rt: Any, pid: str, limit: int = 100) -> list[dict[str, Any]]:
+async def stuck_instructions(rt: PluginRuntime, pid: str, limit: int = 100) -> list[dict[str, Any]]:
     """Instructions queued or sent longer than ``stuck_after_minutes`` ago, oldest first."""
     since = rt.clock.now() - timedelta(minutes=rt.plugin_config(pid).stuck_after_minutes)
     return await rt.db.fetch(

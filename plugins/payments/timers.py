@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from bazaar.plugins.payments import auto_confirm, collections, service
 from bazaar.plugins.payments.dispatch import dispatch_timer
 from bazaar.plugins.payments.providers.sandbox.notices import deliver_timer
+from bazaar.sdk.plugin import TimerHandler
+from bazaar.sdk.runtime import PluginRuntime
 from bazaar.sdk.timers import Due
 
 
-def payout_timer(pid: str) -> Any:
-    async def payout(rt: Any, due: Due) -> None:
+def payout_timer(pid: str) -> TimerHandler:
+    async def payout(rt: PluginRuntime, due: Due) -> None:
         """Timer: batch merchant payables into payouts, then schedule the next run."""
         await service.run_payouts(rt, pid)
         hours = rt.plugin_config(pid).payout_interval_hours
@@ -22,7 +23,7 @@ def payout_timer(pid: str) -> Any:
     return payout
 
 
-def timers_for(pid: str) -> dict[str, Any]:
+def timers_for(pid: str) -> dict[str, TimerHandler]:
     handlers = {
         f"{pid}.dispatch": dispatch_timer(pid),
         f"{pid}.sandbox_deliver": deliver_timer(pid),

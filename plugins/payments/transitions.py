@@ -11,6 +11,7 @@ from enum import StrEnum
 from typing import Any
 
 from bazaar.plugins.payments.states import INSTRUCTION, ORDER_MONEY, PAYMENT
+from bazaar.sdk.runtime import PluginRuntime
 from bazaar.sdk.states import StateMachine
 
 #: machine -> (table, key column, state column)
@@ -21,7 +22,9 @@ WHERE: dict[str, tuple[str, str, str]] = {
 }
 
 
-async def move(rt: Any, machine: StateMachine[Any, Any], row: dict[str, Any], event: StrEnum, **changes: Any) -> StrEnum:
+async def move(
+    rt: PluginRuntime, machine: StateMachine[Any, Any], row: dict[str, Any], event: StrEnum, **changes: Any
+) -> StrEnum:
     """Apply ``event`` to ``row`` (a row of ``machine``'s table) and write the new state and ``changes``."""
     table, key, column = WHERE[machine.name]
     to: StrEnum = machine.transition(row[column], event)

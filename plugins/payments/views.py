@@ -24,24 +24,26 @@ from bazaar.plugins.payments.states import (
     PAYMENT,
     PaymentState,
 )
+from bazaar.sdk.api import Actor
 from bazaar.sdk.errors import NotFound
+from bazaar.sdk.runtime import PluginRuntime
 from bazaar.sdk.states import deadlines
 
 OPERATOR = ("operator",)
 
 
-def roles_of(actor: Any | None) -> tuple[str, ...]:
+def roles_of(actor: Actor | None) -> tuple[str, ...]:
     """Who reads a payment: operators (and internal callers, ``None``) or its customer."""
     return OPERATOR if actor is None or actor.is_operator else ("customer",)
 
 
-def _may_read(actor: Any, customer_id: str) -> None:
+def _may_read(actor: Actor, customer_id: str) -> None:
     if not (actor.is_operator or actor.user_id == customer_id):
         # someone else's payment looks exactly like a missing one (no existence oracle)
         raise NotFound("no such payment", code="not_found")
 
 
-async def order_out(rt: Any, op: dict[str, Any], roles: tuple[str, ...]) -> OrderPaymentOut:
+async def order_out(rt: PluginRuntime, op: dict[str, Any], roles: tuple[str, ...]) -> OrderPaymentOut:
     """An order's money; ``auto_confirm`` is its deadline while the receipt clock runs."""
     totals = await ledger.order_totals(rt, op["order_id"])
     paused = op["paused_remaining_seconds"] is not None or bool(op["open_cases"])
@@ -56,7 +58,7 @@ async def order_out(rt: Any, op: dict[str, Any], roles: tuple[str, ...]) -> Orde
     )
 
 
-async def payment_out(rt: Any, payment: dict[str, Any], roles: tuple[str, ...]) -> PaymentOut:
+async def payment_out(rt: PluginRuntime, payment: dict[str, Any], roles: tuple[str, ...]) -> PaymentOut:
     """A payment with its orders; ``pay_by`` is its deadline while the payer may still pay."""
     orders = await rt.db.fetch("SELECT * FROM payments_order WHERE payment_id = {} ORDER BY order_id", payment["id"])
     received = (
@@ -74,7 +76,7 @@ async def payment_out(rt: Any, payment: dict[str, Any], roles: tuple[str, ...]) 
     )
 
 
-async def by_checkout(rt: Any, checkout_id: str, actor: Any) -> PaymentOut:
+async def by_checkout(rt: PluginRuntime, checkout_id: str, actor: Actor) -> PaymentOut:
     payment = await rt.db.fetchrow("SELECT * FROM payments_payment WHERE checkout_id = {}", checkout_id)
     if payment is None:
         raise NotFound("no payment for this checkout", code="payments.unknown_checkout")
@@ -82,7 +84,7 @@ async def by_checkout(rt: Any, checkout_id: str, actor: Any) -> PaymentOut:
     return await payment_out(rt, payment, roles_of(actor))
 
 
-async def by_order(rt: Any, order_id: str, actor: Any | None) -> OrderPaymentOut:
+async def by_order(rt: PluginRuntime, order_id: str, actor: Actor | None) -> OrderPaymentOut:
     op = await rt.db.fetchrow("SELECT * FROM payments_order WHERE order_id = {}", order_id)
     if op is None:
         raise NotFound("no payment for this order", code="payments.unknown_order")
@@ -108,7 +110,7 @@ _LINES = (
 )
 
 
-async def merchant_lines(rt: Any, merchant_id: str, limit: int, after: str | None) -> tuple[list[LedgerLine], str | None]:
+async def merchant_lines(rt: PluginRuntime, merchant_id: str, limit: int, after: str | None) -> tuple[list[LedgerLine], str | None]:
     """The merchant's postings (all its accounts), oldest first, keyset by posting id."""
     rows = await rt.db.fetch(
         _LINES + "WHERE p.owner = {} AND p.id > {} ORDER BY p.id LIMIT {}", merchant_id, after or "", limit + 1
@@ -117,7 +119,7 @@ async def merchant_lines(rt: Any, merchant_id: str, limit: int, after: str | Non
     return items, (items[-1].id if len(rows) > limit else None)
 
 
-async def order_ledger(rt: Any, order_id: str) -> OrderLedgerOut:
+async def order_ledger(rt: PluginRuntime, order_id: str) -> OrderLedgerOut:
     order = await by_order(rt, order_id, None)
     rows = await rt.db.fetch(_LINES + "WHERE e.order_id = {} ORDER BY p.id", order_id)
     instructions = await rt.db.fetch(
@@ -137,7 +139,7 @@ def instruction_out(r: dict[str, Any]) -> InstructionOut:
     )
 
 
-async def balance(rt: Any, merchant_id: str, currency: str) -> BalanceOut:
+async def balance(rt: PluginRuntime, merchant_id: str, currency: str) -> BalanceOut:
     totals = await ledger.merchant_totals(rt, merchant_id, currency)
     flight = await rt.db.fetchrow(
         "SELECT COALESCE(SUM(amount_minor), 0) AS total FROM payments_instruction WHERE kind = 'payout' "
@@ -145,6 +147,7 @@ async def balance(rt: Any, merchant_id: str, currency: str) -> BalanceOut:
         merchant_id, currency, *IN_FLIGHT,
     )
     account = await rt.db.fetchrow("SELECT * FROM payments_settlement_account WHERE merchant_id = {}", merchant_id)
+    assert flight is not None
     return BalanceOut(
         merchant_id=merchant_id, currency=currency, payouts_in_flight=int(flight["total"]), **totals,
         settlement_account=(
@@ -154,7 +157,7 @@ async def balance(rt: Any, merchant_id: str, currency: str) -> BalanceOut:
     )
 
 
-async def payouts(rt: Any, merchant_id: str, limit: int, after: str | None) -> tuple[list[InstructionOut], str | None]:
+async def payouts(rt: PluginRuntime, merchant_id: str, limit: int, after: str | None) -> tuple[list[InstructionOut], str | None]:
     rows = await rt.db.fetch(
         "SELECT * FROM payments_instruction WHERE kind = 'payout' AND merchant_id = {} AND id > {} "
         "ORDER BY id LIMIT {}",
@@ -164,7 +167,7 @@ async def payouts(rt: Any, merchant_id: str, limit: int, after: str | None) -> t
     return items, (items[-1].id if len(rows) > limit else None)
 
 
-async def reviews(rt: Any, limit: int, after: str | None) -> tuple[list[PaymentOut], str | None]:
+async def reviews(rt: PluginRuntime, limit: int, after: str | None) -> tuple[list[PaymentOut], str | None]:
     rows = await rt.db.fetch(
         "SELECT * FROM payments_payment WHERE state = {} AND id > {} ORDER BY id LIMIT {}",
         PaymentState.needs_review, after or "", limit + 1,

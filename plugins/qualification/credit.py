@@ -21,12 +21,13 @@ from bazaar.plugins.qualification.schemas import (
 from bazaar.sdk.events import AnyEvent, event_data
 from bazaar.sdk.runtime import PluginRuntime
 from bazaar.sdk.timers import Due
+from bazaar.sdk.types import ProductSummary
 
 NIGHTLY = "qualification.credit_nightly"
 ORDER_KINDS = ("order", "shipped_on_time", "shipped_late", "cancelled")
 
 
-async def ensure_nightly(rt: Any) -> None:
+async def ensure_nightly(rt: PluginRuntime) -> None:
     """Schedule tonight's recomputation (one timer per night; the subject is the date)."""
     now = rt.clock.now()
     night = rt.calendar.local_date(now)
@@ -104,7 +105,7 @@ async def counts(rt: PluginRuntime, merchant_id: str) -> policy.CreditCounts:
     )
 
 
-async def recompute(rt: Any, merchant_id: str) -> tuple[int | None, str]:
+async def recompute(rt: PluginRuntime, merchant_id: str) -> tuple[int | None, str]:
     """Score and grade from the facts in the window; stored on the merchant's row."""
     p = service.values(rt)
     c = await counts(rt, merchant_id)
@@ -115,7 +116,7 @@ async def recompute(rt: Any, merchant_id: str) -> tuple[int | None, str]:
     return score, grade
 
 
-async def nightly(rt: Any, due: Due) -> None:
+async def nightly(rt: PluginRuntime, due: Due) -> None:
     """``qualification.credit_nightly``: recompute every rated or known merchant, then tomorrow's timer."""
     rows = await rt.db.fetch(
         "SELECT merchant_id FROM qualification_merchant UNION SELECT merchant_id FROM qualification_credit_fact"
@@ -128,9 +129,9 @@ async def nightly(rt: Any, due: Due) -> None:
     await rt.timers.schedule(NIGHTLY, night.isoformat(), rt.calendar.end_of_day(night), {})
 
 
-async def credit(rt: Any, merchant_id: str) -> CreditOut:
+async def credit(rt: PluginRuntime, merchant_id: str) -> CreditOut:
     """A merchant's score with each component's quality."""
-    await service.merchant_row(rt, merchant_id)
+    await service.load_merchant(rt, merchant_id)
     p = service.values(rt)
     c = await counts(rt, merchant_id)
     q = policy.qualities(c)
@@ -146,7 +147,7 @@ async def credit(rt: Any, merchant_id: str) -> CreditOut:
     )
 
 
-def rules(rt: Any) -> CreditRules:
+def rules(rt: PluginRuntime) -> CreditRules:
     p = service.values(rt)
     return CreditRules(
         formula="score = round_half_up(100 * sum(weight[c] * quality[c]) / sum(weight)); quality in 0..1, "
@@ -162,7 +163,7 @@ def rules(rt: Any) -> CreditRules:
     )
 
 
-async def ranking(rt: Any, products: list[Any]) -> dict[str, float]:
+async def ranking(rt: PluginRuntime, products: list[ProductSummary]) -> dict[str, float]:
     """Each product's boost from its merchant's grade (``credit.ranking_boost``)."""
     merchant_ids = sorted({p.merchant_id for p in products})
     if not merchant_ids:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from bazaar.plugins.qualification import credit, listing_review, service
+from bazaar.plugins.qualification.config import QualificationConfig
 from bazaar.sdk.events import AnyEvent, ListingStatusChanged, MerchantApplied
 from bazaar.sdk.hookspecs import hookimpl
+from bazaar.sdk.runtime import PluginContext, PluginRuntime
 from bazaar.sdk.types import (
     HookContext,
     ListingSnapshot,
@@ -20,11 +20,11 @@ from bazaar.sdk.types import (
 class QualificationHooks:
     """Built once per app with the plugin's context (``id``, ``config``, ``runtime``)."""
 
-    def __init__(self, context: Any) -> None:
+    def __init__(self, context: PluginContext[QualificationConfig]) -> None:
         self.context = context
 
     @property
-    def rt(self) -> Any:
+    def rt(self) -> PluginRuntime:
         return self.context.runtime
 
     @hookimpl

@@ -3,7 +3,8 @@
 ``review`` answers the core's ``bazaar_collect_listing_review`` hook inside the submit
 transaction and records what it found in ``qualification_listing_review`` (with banned
 claim positions, which the core's combined reasons do not carry). Operators decide
-through the catalogue facades ``approve_listing`` / ``reject_listing`` / ``take_down``.
+through the listing facades ``approve_listing`` / ``reject_listing`` / ``take_down_listing``
+of ``bazaar.sdk.services``, as the acting operator on behalf of this plugin.
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ from bazaar.plugins.qualification import policy, service
 from bazaar.plugins.qualification.errors import ReviewNotFound
 from bazaar.plugins.qualification.schemas import FindingOut, ListingReviewOut
 from bazaar.plugins.qualification.states import REVIEW, ReviewEvent, ReviewStatus
-from bazaar.sdk.api import new_id
-from bazaar.sdk.events import ListingStatusChanged
-from bazaar.sdk.services import catalogue
+from bazaar.sdk.api import Actor, new_id
+from bazaar.sdk.events import By, ListingStatusChanged
+from bazaar.sdk.runtime import PluginRuntime
+from bazaar.sdk.services import approve_listing, reject_listing, take_down_listing
 from bazaar.sdk.types import ListingSnapshot, MerchantSnapshot, ReviewFinding
 
 OPERATOR = ("operator",)
@@ -27,7 +29,7 @@ def licence_kinds(listing: ListingSnapshot) -> list[str]:
     return [f.split(":", 1)[1] for f in listing.category_flags if f.startswith("licence:")]
 
 
-async def findings(rt: Any, listing: ListingSnapshot) -> list[ReviewFinding]:
+async def findings(rt: PluginRuntime, listing: ListingSnapshot) -> list[ReviewFinding]:
     """Every automatic finding at once: required fields, prices, images, claims, licences, mode."""
     p = service.values(rt)
     out: list[ReviewFinding] = []
@@ -62,7 +64,7 @@ async def findings(rt: Any, listing: ListingSnapshot) -> list[ReviewFinding]:
     return out
 
 
-async def review(rt: Any, listing: ListingSnapshot, merchant: MerchantSnapshot) -> list[ReviewFinding]:
+async def review(rt: PluginRuntime, listing: ListingSnapshot, merchant: MerchantSnapshot) -> list[ReviewFinding]:
     """The hook's answer; the review is recorded in the caller's transaction."""
     found = await findings(rt, listing)
     mode = service.values(rt)["listing_review_mode"]
@@ -95,7 +97,7 @@ def review_out(row: dict[str, Any], roles: tuple[str, ...]) -> ListingReviewOut:
     )
 
 
-async def latest(rt: Any, product_id: str, merchant_id: str | None = None) -> dict[str, Any]:
+async def latest(rt: PluginRuntime, product_id: str, merchant_id: str | None = None) -> dict[str, Any]:
     row = await rt.db.fetchrow(
         "SELECT * FROM qualification_listing_review WHERE product_id = {} ORDER BY created_at DESC, id DESC LIMIT 1",
         product_id,
@@ -105,12 +107,12 @@ async def latest(rt: Any, product_id: str, merchant_id: str | None = None) -> di
     return row
 
 
-async def latest_out(rt: Any, merchant_id: str, product_id: str) -> ListingReviewOut:
+async def latest_out(rt: PluginRuntime, merchant_id: str, product_id: str) -> ListingReviewOut:
     """The last review of a listing as its merchant sees it: findings with positions, operator reasons."""
     return review_out(await latest(rt, product_id, merchant_id), ("merchant",))
 
 
-async def queue(rt: Any, status: str, limit: int) -> list[ListingReviewOut]:
+async def queue(rt: PluginRuntime, status: str, limit: int) -> list[ListingReviewOut]:
     """``queued`` (waiting before publication) or ``monitoring`` (live, to sample), oldest first."""
     rows = await rt.db.fetch(
         "SELECT * FROM qualification_listing_review WHERE status = {} ORDER BY created_at, id LIMIT {}", status, limit
@@ -118,7 +120,7 @@ async def queue(rt: Any, status: str, limit: int) -> list[ListingReviewOut]:
     return [review_out(r, OPERATOR) for r in rows]
 
 
-async def _set(rt: Any, row: dict[str, Any], event: ReviewEvent, reasons: list[str], actor_id: str | None) -> None:
+async def _set(rt: PluginRuntime, row: dict[str, Any], event: ReviewEvent, reasons: list[str], actor_id: str | None) -> None:
     to = REVIEW.transition(row["status"], event)
     await rt.db.execute(
         "UPDATE qualification_listing_review SET status = {}, reasons = {}, decided_by = {}, decided_at = {} WHERE id = {}",
@@ -126,24 +128,25 @@ async def _set(rt: Any, row: dict[str, Any], event: ReviewEvent, reasons: list[s
     )
 
 
-async def decide(rt: Any, product_id: str, action: str, reasons: list[str], actor: Any) -> ListingReviewOut:
+async def decide(rt: PluginRuntime, product_id: str, action: str, reasons: list[str], actor: Actor) -> ListingReviewOut:
     """``approve`` / ``reject`` a queued listing, or ``take_down`` a live one; the merchant sees the reasons."""
+    by = By(kind="operator", id=actor.user_id, plugin=service.PLUGIN)
     async with rt.unit_of_work():
         row = await latest(rt, product_id)
         if action == "approve":
             await _set(rt, row, ReviewEvent.approve, reasons, actor.user_id)
-            await catalogue.approve_listing(rt, product_id, plugin=service.PLUGIN, actor_id=actor.user_id)
+            await approve_listing(rt, product_id, by=by)
         elif action == "reject":
             await _set(rt, row, ReviewEvent.reject, reasons, actor.user_id)
-            await catalogue.reject_listing(rt, product_id, reasons, plugin=service.PLUGIN, actor_id=actor.user_id)
+            await reject_listing(rt, product_id, reasons=reasons, by=by)
         else:
             await _set(rt, row, ReviewEvent.take_down, reasons, actor.user_id)
-            await catalogue.take_down(rt, product_id, "; ".join(reasons), plugin=service.PLUGIN, actor_id=actor.user_id)
+            await take_down_listing(rt, product_id, reasons=reasons, by=by)
         out = review_out(await latest(rt, product_id), OPERATOR)
     return out
 
 
-async def follow(rt: Any, event: ListingStatusChanged) -> None:
+async def follow(rt: PluginRuntime, event: ListingStatusChanged) -> None:
     """Keep the queue in step when an operator decided a queued listing through the core's admin routes."""
     if event.by.plugin == service.PLUGIN:
         return

@@ -8,20 +8,20 @@ scheduled for still holds (an approval in between cancels or outdates it).
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from bazaar.plugins.qualification import service
 from bazaar.plugins.qualification.events import Escalated, LicenceExpiring
 from bazaar.plugins.qualification.states import DossierStatus, Verification
+from bazaar.sdk.runtime import PluginRuntime
 from bazaar.sdk.timers import Due
 
 
-async def reverify(rt: Any, due: Due) -> None:
+async def reverify(rt: PluginRuntime, due: Due) -> None:
     """``qualification.reverify``: the interval has passed; open a re-verification task."""
     await service.open_reverification(rt, due.subject, "periodic re-verification")
 
 
-async def reverify_deadline(rt: Any, due: Due) -> None:
+async def reverify_deadline(rt: PluginRuntime, due: Due) -> None:
     """``qualification.reverify_deadline``: unanswered (nothing submitted or approved since) -> lapse."""
     qual = await service.qual_row(rt, due.subject)
     if qual["verification"] != Verification.due:
@@ -38,7 +38,7 @@ async def reverify_deadline(rt: Any, due: Due) -> None:
         await service.lapse(rt, due.subject, "re-verification not answered")
 
 
-async def escalate(rt: Any, due: Due) -> None:
+async def escalate(rt: PluginRuntime, due: Due) -> None:
     """``qualification.escalate``: still lapsed after the grace period -> suspended."""
     qual = await service.qual_row(rt, due.subject)
     if qual["verification"] != Verification.lapsed or not service.values(rt)["suspend_on_unremedied"]:
@@ -48,7 +48,7 @@ async def escalate(rt: Any, due: Due) -> None:
     await service.reconcile(rt, due.subject, f"unremedied: {qual['lapsed_reason']}")
 
 
-async def licence_warning(rt: Any, due: Due) -> None:
+async def licence_warning(rt: PluginRuntime, due: Due) -> None:
     """``qualification.licence_warning``: the business licence expires soon (notifiers listen)."""
     qual = await service.qual_row(rt, due.subject)
     if qual["licence_expires_on"] != due.payload.get("expires_on"):
@@ -56,7 +56,7 @@ async def licence_warning(rt: Any, due: Due) -> None:
     await rt.emit(LicenceExpiring(merchant_id=due.subject, expires_on=date.fromisoformat(str(qual["licence_expires_on"]))))
 
 
-async def licence_expiry(rt: Any, due: Due) -> None:
+async def licence_expiry(rt: PluginRuntime, due: Due) -> None:
     """``qualification.licence_expiry``: the licence in force expired -> lapse."""
     qual = await service.qual_row(rt, due.subject)
     if qual["licence_expires_on"] != due.payload.get("expires_on") or qual["verification"] == Verification.lapsed:

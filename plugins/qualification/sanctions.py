@@ -15,9 +15,10 @@ from bazaar.plugins.qualification.errors import MerchantClosed, SanctionInvalid,
 from bazaar.plugins.qualification.events import SanctionImposed, SanctionLifted, TerminationNotice
 from bazaar.plugins.qualification.schemas import SanctionCreate, SanctionOut
 from bazaar.plugins.qualification.states import SANCTION, SanctionEvent, SanctionStatus
-from bazaar.sdk.api import new_id
+from bazaar.sdk.api import Actor, new_id
 from bazaar.sdk.errors import FieldProblem
-from bazaar.sdk.services import merchants
+from bazaar.sdk.runtime import PluginRuntime
+from bazaar.sdk.services import transition_merchant
 from bazaar.sdk.timers import Due
 
 OPERATOR = ("operator",)
@@ -25,14 +26,14 @@ END = "qualification.sanction_end"
 START = "qualification.sanction_start"
 
 
-async def load(rt: Any, sanction_id: str) -> dict[str, Any]:
+async def load(rt: PluginRuntime, sanction_id: str) -> dict[str, Any]:
     row = await rt.db.fetchrow("SELECT * FROM qualification_sanction WHERE id = {}", sanction_id)
     if row is None:
         raise SanctionNotFound("no such sanction")
     return row
 
 
-async def impose(rt: Any, merchant_id: str, data: SanctionCreate, actor: Any) -> SanctionOut:
+async def impose(rt: PluginRuntime, merchant_id: str, data: SanctionCreate, actor: Actor) -> SanctionOut:
     """Record a sanction and apply it to the merchant's status."""
     p = service.values(rt)
     now = rt.clock.now()
@@ -43,8 +44,8 @@ async def impose(rt: Any, merchant_id: str, data: SanctionCreate, actor: Any) ->
         raise SanctionInvalid("the end is in the past", errors=[FieldProblem(field="ends_at", reason="must be in the future")])
     sanction_id = new_id("snc")
     async with rt.unit_of_work():
-        merchant = await service.merchant_row(rt, merchant_id, for_update=True)
-        if merchant["status"] == "closed":
+        merchant = await service.load_merchant(rt, merchant_id, for_update=True)
+        if merchant.status == "closed":
             raise MerchantClosed("the merchant is closed")
         notice = p["termination_notice_days"] if data.kind == "termination" else None
         starts_at = rt.calendar.add_days(now, notice) if notice else now
@@ -57,14 +58,14 @@ async def impose(rt: Any, merchant_id: str, data: SanctionCreate, actor: Any) ->
             sanction_id, merchant_id, data.kind, status, data.reason, starts_at, data.ends_at, publish_by,
             now if publish_by is not None else None, actor.user_id, now,
         )
-        fields = {"merchant_id": merchant_id, "sanction_id": sanction_id, "kind": data.kind, "reason": data.reason,
+        fields: dict[str, Any] = {"merchant_id": merchant_id, "sanction_id": sanction_id, "kind": data.kind, "reason": data.reason,
                   "starts_at": starts_at, "ends_at": data.ends_at}
         await rt.emit(SanctionImposed(**fields))
         if notice:
             await rt.timers.schedule(START, sanction_id, starts_at, {"merchant_id": merchant_id})
             await rt.emit(TerminationNotice(**fields))
         elif data.kind == "termination":
-            await merchants.transition(rt, merchant_id, "closed", reason=data.reason, plugin=service.PLUGIN)
+            await transition_merchant(rt, merchant_id, "closed", reason=data.reason, by=service.BY)
         else:
             await service.reconcile(rt, merchant_id, data.reason)
         if data.ends_at is not None:
@@ -73,7 +74,7 @@ async def impose(rt: Any, merchant_id: str, data: SanctionCreate, actor: Any) ->
     return out
 
 
-async def _end(rt: Any, row: dict[str, Any], reason: str, *, by_timer: bool = False) -> None:
+async def _end(rt: PluginRuntime, row: dict[str, Any], reason: str, *, by_timer: bool = False) -> None:
     event = SanctionEvent.withdraw if row["status"] == SanctionStatus.scheduled else SanctionEvent.end
     to = SANCTION.transition(row["status"], event)
     await rt.db.execute(
@@ -87,7 +88,7 @@ async def _end(rt: Any, row: dict[str, Any], reason: str, *, by_timer: bool = Fa
     await service.reconcile(rt, row["merchant_id"], f"sanction lifted: {reason}")
 
 
-async def lift(rt: Any, sanction_id: str, reason: str) -> SanctionOut:
+async def lift(rt: PluginRuntime, sanction_id: str, reason: str) -> SanctionOut:
     """An operator lifts an active sanction or withdraws a scheduled termination."""
     async with rt.unit_of_work():
         row = await load(rt, sanction_id)
@@ -96,7 +97,7 @@ async def lift(rt: Any, sanction_id: str, reason: str) -> SanctionOut:
     return out
 
 
-async def listing(rt: Any, merchant_id: str | None, *, published_only: bool, limit: int = 100) -> list[SanctionOut]:
+async def listing(rt: PluginRuntime, merchant_id: str | None, *, published_only: bool, limit: int = 100) -> list[SanctionOut]:
     """Sanctions newest first: every one (operators) or the public record (``published_only``: no actions)."""
     where, args = [], []
     if merchant_id:
@@ -111,23 +112,23 @@ async def listing(rt: Any, merchant_id: str | None, *, published_only: bool, lim
     return [service.sanction_out(r, () if published_only else OPERATOR) for r in rows]
 
 
-async def end_timer(rt: Any, due: Due) -> None:
+async def end_timer(rt: PluginRuntime, due: Due) -> None:
     """``qualification.sanction_end``: the end time came; lift it."""
     row = await load(rt, due.subject)
     if row["status"] == SanctionStatus.active:
         await _end(rt, row, "ended as scheduled", by_timer=True)
 
 
-async def start_timer(rt: Any, due: Due) -> None:
+async def start_timer(rt: PluginRuntime, due: Due) -> None:
     """``qualification.sanction_start``: the notice period of a termination ran out; close the store."""
     row = await load(rt, due.subject)
     if not SANCTION.can(row["status"], SanctionEvent.start):
         return
     to = SANCTION.transition(row["status"], SanctionEvent.start)
     await rt.db.execute("UPDATE qualification_sanction SET status = {} WHERE id = {}", to, row["id"])
-    merchant = await service.merchant_row(rt, row["merchant_id"])
-    if merchant["status"] != "closed":
-        await merchants.transition(rt, row["merchant_id"], "closed", reason=row["reason"], plugin=service.PLUGIN)
+    merchant = await service.load_merchant(rt, row["merchant_id"])
+    if merchant.status != "closed":
+        await transition_merchant(rt, row["merchant_id"], "closed", reason=row["reason"], by=service.BY)
 
 
 TIMERS = {END: end_timer, START: start_timer}

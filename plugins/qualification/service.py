@@ -2,14 +2,15 @@
 
 The only module (with ``credit``, ``sanctions`` and ``listing_review``) that writes; every
 change runs in one unit of work, so a refusal leaves the database as it was. Merchants
-move through the core's facade ``bazaar.core.merchants.service.transition``, naming the
-plugin.
+move through the facade ``bazaar.sdk.services.transition_merchant``, naming the plugin
+(:data:`BY`).
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from typing import Any
+from weakref import WeakKeyDictionary
 
 import msgspec
 
@@ -61,13 +62,18 @@ from bazaar.plugins.qualification.states import (
     Verification,
     VerificationEvent,
 )
-from bazaar.sdk.api import new_id
+from bazaar.sdk.api import Actor, new_id
 from bazaar.sdk.errors import FieldProblem, NotFound
+from bazaar.sdk.events import By
 from bazaar.sdk.privacy import sees_in_full
-from bazaar.sdk.services import cipher, merchants
+from bazaar.sdk.runtime import PluginRuntime
+from bazaar.sdk.services import cipher, merchant_snapshot, transition_merchant
 from bazaar.sdk.states import Deadline, deadlines
+from bazaar.sdk.types import MerchantSnapshot
 
 PLUGIN = "qualification"
+#: who acts when this plugin moves a merchant or a listing
+BY = By(kind="plugin", plugin=PLUGIN)
 DOCUMENT_KINDS = ("business_licence", "id_document", "category_licence", "other")
 
 REVERIFY = "qualification.reverify"
@@ -80,16 +86,19 @@ LICENCE_EXPIRY = "qualification.licence_expiry"
 # --- small helpers ----------------------------------------------------------------------------
 
 
-def values(rt: Any) -> dict[str, Any]:
+#: the policy values in force, per runtime
+_VALUES: WeakKeyDictionary[PluginRuntime, dict[str, Any]] = WeakKeyDictionary()
+
+
+def values(rt: PluginRuntime) -> dict[str, Any]:
     """The policy values in force (resolved once per runtime)."""
-    found = rt.services.get("qualification.policy")
+    found = _VALUES.get(rt)
     if found is None:
-        found = policy.effective(rt.plugin_config(PLUGIN))
-        rt.services["qualification.policy"] = found
+        found = _VALUES[rt] = policy.effective(rt.plugin_config(PLUGIN))
     return found
 
 
-def preset(rt: Any) -> str:
+def preset(rt: PluginRuntime) -> str:
     return rt.plugin_config(PLUGIN).preset
 
 
@@ -101,23 +110,24 @@ def encode(value: Any) -> str:
     return msgspec.json.encode(value).decode()
 
 
-def today(rt: Any) -> date:
+def today(rt: PluginRuntime) -> date:
     return rt.calendar.local_date(rt.clock.now())
 
 
-def roles_of(actor: Any) -> tuple[str, ...]:
+def roles_of(actor: Actor) -> tuple[str, ...]:
     """The role a caller acts in here: ``operator`` for operators, else ``merchant`` (staff)."""
     return ("operator",) if actor.is_operator else ("merchant",)
 
 
-async def merchant_row(rt: Any, merchant_id: str, *, for_update: bool = False) -> dict[str, Any]:
+async def load_merchant(rt: PluginRuntime, merchant_id: str, *, for_update: bool = False) -> MerchantSnapshot:
+    """The store, or ``404 qualification.merchant_not_found``."""
     try:
-        return await merchants.load(rt, merchant_id, for_update=for_update)
+        return await merchant_snapshot(rt, merchant_id, for_update=for_update)
     except NotFound:
         raise MerchantNotFound("no such merchant") from None
 
 
-async def qual_row(rt: Any, merchant_id: str) -> dict[str, Any]:
+async def qual_row(rt: PluginRuntime, merchant_id: str) -> dict[str, Any]:
     """The merchant's qualification row, created on first use."""
     row = await rt.db.fetchrow("SELECT * FROM qualification_merchant WHERE merchant_id = {}", merchant_id)
     if row is None:
@@ -134,7 +144,7 @@ async def qual_row(rt: Any, merchant_id: str) -> dict[str, Any]:
     return row
 
 
-async def update_qual(rt: Any, merchant_id: str, **changes: Any) -> None:
+async def update_qual(rt: PluginRuntime, merchant_id: str, **changes: Any) -> None:
     changes["updated_at"] = rt.clock.now()
     sets = ", ".join(f"{k} = {{}}" for k in changes)
     await rt.db.execute(
@@ -142,7 +152,7 @@ async def update_qual(rt: Any, merchant_id: str, **changes: Any) -> None:
     )
 
 
-async def set_verification(rt: Any, merchant_id: str, event: VerificationEvent, **changes: Any) -> None:
+async def set_verification(rt: PluginRuntime, merchant_id: str, event: VerificationEvent, **changes: Any) -> None:
     """Apply ``event`` to the merchant's verification (``409 invalid_transition`` when refused)."""
     row = await qual_row(rt, merchant_id)
     to = VERIFICATION.transition(row["verification"], event)
@@ -152,7 +162,7 @@ async def set_verification(rt: Any, merchant_id: str, event: VerificationEvent, 
 # --- the merchant's status follows this plugin's state ----------------------------------------
 
 
-async def desired_status(rt: Any, merchant_id: str) -> str:
+async def desired_status(rt: PluginRuntime, merchant_id: str) -> str:
     """What this plugin requires of an approved merchant: ``active``, ``restricted`` or ``suspended``."""
     kinds = {
         r["kind"]
@@ -171,18 +181,18 @@ async def desired_status(rt: Any, merchant_id: str) -> str:
     return "active"
 
 
-async def reconcile(rt: Any, merchant_id: str, reason: str) -> str:
+async def reconcile(rt: PluginRuntime, merchant_id: str, reason: str) -> str:
     """Move a selling (or suspended) merchant to the status this plugin's state requires."""
-    merchant = await merchant_row(rt, merchant_id)
-    if merchant["status"] not in ("active", "restricted", "suspended"):
-        return merchant["status"]
+    merchant = await load_merchant(rt, merchant_id)
+    if merchant.status not in ("active", "restricted", "suspended"):
+        return merchant.status
     target = await desired_status(rt, merchant_id)
-    if target != merchant["status"]:
-        await merchants.transition(rt, merchant_id, target, reason=reason, plugin=PLUGIN)
+    if target != merchant.status:
+        await transition_merchant(rt, merchant_id, target, reason=reason, by=BY)
     return target
 
 
-async def lapse(rt: Any, merchant_id: str, reason: str) -> None:
+async def lapse(rt: PluginRuntime, merchant_id: str, reason: str) -> None:
     """Licence expired or re-verification unanswered: restrict now, suspend after the grace period."""
     p = values(rt)
     now = rt.clock.now()
@@ -202,7 +212,7 @@ def _defects(items: Any) -> list[DefectOut]:
     return [DefectOut(field=d["field"], reason=d["reason"]) for d in decode(items) or []]
 
 
-def dossier_out(rt: Any, row: dict[str, Any], reader: Any) -> DossierOut:
+def dossier_out(rt: PluginRuntime, row: dict[str, Any], reader: Actor) -> DossierOut:
     """A dossier as ``reader`` may see it; ``review_by`` is the review target while it waits."""
     fields = decode(cipher(rt).decrypt(row["fields"]))
     # the store's owner reads its own dossier; operators only with the pii right (sdk.privacy's one rule)
@@ -220,7 +230,7 @@ def dossier_out(rt: Any, row: dict[str, Any], reader: Any) -> DossierOut:
     )
 
 
-async def _document_defects(rt: Any, merchant_id: str, fields: dict[str, Any], needed: list[str]) -> list[policy.Defect]:
+async def _document_defects(rt: PluginRuntime, merchant_id: str, fields: dict[str, Any], needed: list[str]) -> list[policy.Defect]:
     defects = []
     for name, kind in policy.DOCUMENT_FIELDS.items():
         doc_id = fields.get(name)
@@ -236,13 +246,13 @@ async def _document_defects(rt: Any, merchant_id: str, fields: dict[str, Any], n
     return defects
 
 
-async def submit_dossier(rt: Any, merchant_id: str, data: DossierSubmit, actor: Any) -> DossierOut:
+async def submit_dossier(rt: PluginRuntime, merchant_id: str, data: DossierSubmit, actor: Actor) -> DossierOut:
     """Check a dossier against the preset (every defect at once) and queue it for review."""
     p = values(rt)
     now = rt.clock.now()
     async with rt.unit_of_work():
-        merchant = await merchant_row(rt, merchant_id, for_update=True)
-        if merchant["status"] == "closed":
+        merchant = await load_merchant(rt, merchant_id, for_update=True)
+        if merchant.status == "closed":
             raise MerchantClosed("a closed merchant cannot submit a dossier")
         waiting = await rt.db.fetchrow(
             "SELECT id FROM qualification_dossier WHERE merchant_id = {} AND status = {}",
@@ -288,23 +298,23 @@ async def submit_dossier(rt: Any, merchant_id: str, data: DossierSubmit, actor: 
     return dossier_out(rt, row, actor)
 
 
-async def load_dossier(rt: Any, dossier_id: str, *, merchant_id: str | None = None) -> dict[str, Any]:
+async def load_dossier(rt: PluginRuntime, dossier_id: str, *, merchant_id: str | None = None) -> dict[str, Any]:
     row = await rt.db.fetchrow("SELECT * FROM qualification_dossier WHERE id = {}", dossier_id)
     if row is None or (merchant_id is not None and row["merchant_id"] != merchant_id):
         raise DossierNotFound("no such dossier")
     return row
 
 
-async def dossiers(rt: Any, merchant_id: str, actor: Any) -> list[DossierOut]:
+async def dossiers(rt: PluginRuntime, merchant_id: str, actor: Actor) -> list[DossierOut]:
     """Every version, newest first."""
-    await merchant_row(rt, merchant_id)
+    await load_merchant(rt, merchant_id)
     rows = await rt.db.fetch(
         "SELECT * FROM qualification_dossier WHERE merchant_id = {} ORDER BY version DESC", merchant_id
     )
     return [dossier_out(rt, r, actor) for r in rows]
 
 
-async def dossier(rt: Any, merchant_id: str, dossier_id: str, actor: Any) -> DossierOut:
+async def dossier(rt: PluginRuntime, merchant_id: str, dossier_id: str, actor: Actor) -> DossierOut:
     return dossier_out(rt, await load_dossier(rt, dossier_id, merchant_id=merchant_id), actor)
 
 
@@ -325,7 +335,7 @@ def _after(cursor: str | None) -> tuple[datetime, str] | None:
                                errors=[FieldProblem(field="cursor", reason="use next_cursor")]) from None
 
 
-async def review_queue(rt: Any, *, limit: int, cursor: str | None) -> tuple[list[QueueItem], str | None]:
+async def review_queue(rt: PluginRuntime, *, limit: int, cursor: str | None) -> tuple[list[QueueItem], str | None]:
     """Dossiers waiting for review, oldest first, with age in working days against the target."""
     target = values(rt)["review_working_days"]
     after = _after(cursor)
@@ -351,21 +361,21 @@ async def review_queue(rt: Any, *, limit: int, cursor: str | None) -> tuple[list
     return items, nxt
 
 
-async def _decide(rt: Any, dossier_id: str, event: DossierEvent) -> dict[str, Any]:
+async def _decide(rt: PluginRuntime, dossier_id: str, event: DossierEvent) -> dict[str, Any]:
     row = await load_dossier(rt, dossier_id)
     DOSSIER.transition(row["status"], event)
     return row
 
 
-async def approve_dossier(rt: Any, dossier_id: str, note: str | None, actor: Any) -> DossierOut:
+async def approve_dossier(rt: PluginRuntime, dossier_id: str, note: str | None, actor: Actor) -> DossierOut:
     """Approve: the dossier is in force, the merchant is verified and becomes (or again is) active."""
     p = values(rt)
     now = rt.clock.now()
     async with rt.unit_of_work():
         row = await _decide(rt, dossier_id, DossierEvent.approve)
         mid = row["merchant_id"]
-        merchant = await merchant_row(rt, mid, for_update=True)
-        if merchant["status"] == "closed":
+        merchant = await load_merchant(rt, mid, for_update=True)
+        if merchant.status == "closed":
             raise MerchantClosed("the merchant is closed")
         await rt.db.execute(
             "UPDATE qualification_dossier SET status = {} WHERE merchant_id = {} AND status = {}",
@@ -396,8 +406,8 @@ async def approve_dossier(rt: Any, dossier_id: str, note: str | None, actor: Any
                 await rt.timers.schedule(LICENCE_WARNING, mid, rt.calendar.end_of_day(warn_day), {"expires_on": expires})
             await rt.timers.schedule(LICENCE_EXPIRY, mid, rt.calendar.end_of_day(day), {"expires_on": expires})
         await rt.emit(DossierApproved(merchant_id=mid, dossier_id=dossier_id))
-        if merchant["status"] == "pending":
-            await merchants.transition(rt, mid, "active", reason="qualification approved", plugin=PLUGIN)
+        if merchant.status == "pending":
+            await transition_merchant(rt, mid, "active", reason="qualification approved", by=BY)
         else:
             await reconcile(rt, mid, "qualification approved")
         from bazaar.plugins.qualification.credit import ensure_nightly
@@ -412,7 +422,7 @@ def _defect_field_ok(field: str) -> bool:
     return name in policy.KNOWN_FIELDS or field in ("entity", "exempt", "documents")
 
 
-async def reject_dossier(rt: Any, dossier_id: str, data: DossierReject, actor: Any) -> DossierOut:
+async def reject_dossier(rt: PluginRuntime, dossier_id: str, data: DossierReject, actor: Actor) -> DossierOut:
     """Reject naming every defect (field + reason); the merchant fixes and submits a new version."""
     unknown = [d.field for d in data.defects if not _defect_field_ok(d.field)]
     if unknown:
@@ -441,7 +451,7 @@ async def reject_dossier(rt: Any, dossier_id: str, data: DossierReject, actor: A
 # --- status seen by the merchant, the public ------------------------------------------------
 
 
-def badges(rt: Any, qual: dict[str, Any]) -> list[str]:
+def badges(rt: PluginRuntime, qual: dict[str, Any]) -> list[str]:
     out = []
     if qual["verification"] in (Verification.verified, Verification.due):
         out.append("verified")
@@ -450,7 +460,7 @@ def badges(rt: Any, qual: dict[str, Any]) -> list[str]:
     return out
 
 
-async def merchant_badges(rt: Any, merchant_ids: list[str]) -> dict[str, list[str]]:
+async def merchant_badges(rt: PluginRuntime, merchant_ids: list[str]) -> dict[str, list[str]]:
     """Badges and credit grade of many merchants in one query (for the core's merchant badges hook)."""
     marks = ", ".join("{}" for _ in merchant_ids)
     rows = await rt.db.fetch(
@@ -479,7 +489,7 @@ def sanction_out(row: dict[str, Any], roles: tuple[str, ...] = ()) -> SanctionOu
     )
 
 
-def _verification_deadlines(rt: Any, qual: dict[str, Any]) -> list[Deadline]:
+def _verification_deadlines(rt: PluginRuntime, qual: dict[str, Any]) -> list[Deadline]:
     """``reverify_at`` (verified), ``answer_by`` (a re-verification open), ``licence_expires`` (in force)."""
     state = qual["verification"]
     in_force = state in (Verification.verified, Verification.due)
@@ -493,12 +503,12 @@ def _verification_deadlines(rt: Any, qual: dict[str, Any]) -> list[Deadline]:
     )
 
 
-async def status(rt: Any, merchant_id: str, roles: tuple[str, ...] = ("merchant",)) -> QualificationOut:
+async def status(rt: PluginRuntime, merchant_id: str, roles: tuple[str, ...] = ("merchant",)) -> QualificationOut:
     """The merchant's verification, what it must give, badges, grade and current sanctions.
 
     ``roles`` is who reads (``merchant`` staff, or ``operator``): it decides ``allowed_actions``.
     """
-    await merchant_row(rt, merchant_id)
+    await load_merchant(rt, merchant_id)
     qual = await rt.db.fetchrow("SELECT * FROM qualification_merchant WHERE merchant_id = {}", merchant_id)
     qual = qual or {"verification": VERIFICATION.initial, "unregistered": False, "grade": "N", "score": None}
     sanctions = await rt.db.fetch(
@@ -517,7 +527,7 @@ async def status(rt: Any, merchant_id: str, roles: tuple[str, ...] = ("merchant"
     )
 
 
-async def open_reverification(rt: Any, merchant_id: str, reason: str) -> None:
+async def open_reverification(rt: PluginRuntime, merchant_id: str, reason: str) -> None:
     """Open a re-verification task (by the interval timer, or an operator on indications)."""
     p = values(rt)
     now = rt.clock.now()
@@ -531,10 +541,10 @@ async def open_reverification(rt: Any, merchant_id: str, reason: str) -> None:
     await rt.emit(ReverificationOpened(merchant_id=merchant_id, reason=reason, answer_by=deadline))
 
 
-async def request_reverification(rt: Any, merchant_id: str, reason: str) -> QualificationOut:
+async def request_reverification(rt: PluginRuntime, merchant_id: str, reason: str) -> QualificationOut:
     """Operator: open a re-verification now (DSA 30(3): on indications)."""
     async with rt.unit_of_work():
-        await merchant_row(rt, merchant_id, for_update=True)
+        await load_merchant(rt, merchant_id, for_update=True)
         qual = await qual_row(rt, merchant_id)
         VERIFICATION.transition(qual["verification"], VerificationEvent.open_reverification)
         await open_reverification(rt, merchant_id, reason)
@@ -553,7 +563,7 @@ def document_out(row: dict[str, Any]) -> DocumentOut:
 
 
 async def upload_document(
-    rt: Any, merchant_id: str, *, kind: str, filename: str, content_type: str, body: bytes, actor: Any
+    rt: PluginRuntime, merchant_id: str, *, kind: str, filename: str, content_type: str, body: bytes, actor: Actor
 ) -> DocumentOut:
     """Store a KYB file in the shared file store (size and type limits from the config, type sniffed)."""
     if kind not in DOCUMENT_KINDS:
@@ -566,8 +576,8 @@ async def upload_document(
         raise DocumentInvalid("the file is empty", errors=[FieldProblem(field="body", reason="empty")])
     doc_id = new_id("doc")
     async with rt.unit_of_work():
-        merchant = await merchant_row(rt, merchant_id)
-        if merchant["status"] == "closed":
+        merchant = await load_merchant(rt, merchant_id)
+        if merchant.status == "closed":
             raise MerchantClosed("the merchant is closed")
         stored = await rt.files.put(
             policy.DOCUMENT_USE, policy.document_rules(values(rt)), body, filename=filename,
@@ -584,22 +594,22 @@ async def upload_document(
     return document_out(row)  # type: ignore[arg-type]
 
 
-async def load_document(rt: Any, merchant_id: str, doc_id: str) -> dict[str, Any]:
+async def load_document(rt: PluginRuntime, merchant_id: str, doc_id: str) -> dict[str, Any]:
     row = await rt.db.fetchrow("SELECT * FROM qualification_document WHERE id = {}", doc_id)
     if row is None or row["merchant_id"] != merchant_id:
         raise DocumentNotFound("no such document of this merchant")
     return row
 
 
-async def documents(rt: Any, merchant_id: str) -> list[DocumentOut]:
-    await merchant_row(rt, merchant_id)
+async def documents(rt: PluginRuntime, merchant_id: str) -> list[DocumentOut]:
+    await load_merchant(rt, merchant_id)
     rows = await rt.db.fetch(
         "SELECT * FROM qualification_document WHERE merchant_id = {} ORDER BY created_at, id", merchant_id
     )
     return [document_out(r) for r in rows]
 
 
-async def document_content(rt: Any, merchant_id: str, doc_id: str) -> tuple[dict[str, Any], bytes]:
+async def document_content(rt: PluginRuntime, merchant_id: str, doc_id: str) -> tuple[dict[str, Any], bytes]:
     """A document's row and bytes; the caller is the merchant's staff or an operator (the route's guard)."""
     row = await load_document(rt, merchant_id, doc_id)
     if row["file_id"] is None:
@@ -624,7 +634,7 @@ def licence_out(row: dict[str, Any], roles: tuple[str, ...] = ()) -> LicenceOut:
     )
 
 
-async def submit_licence(rt: Any, merchant_id: str, data: LicenceSubmit, actor: Any) -> LicenceOut:
+async def submit_licence(rt: PluginRuntime, merchant_id: str, data: LicenceSubmit, actor: Actor) -> LicenceOut:
     """A category licence (with its document) for an operator to approve."""
     problems = []
     try:
@@ -634,7 +644,7 @@ async def submit_licence(rt: Any, merchant_id: str, data: LicenceSubmit, actor: 
     except ValueError:
         problems.append(FieldProblem(field="valid_until", reason="must be a date YYYY-MM-DD"))
     async with rt.unit_of_work():
-        await merchant_row(rt, merchant_id)
+        await load_merchant(rt, merchant_id)
         doc = await rt.db.fetchrow("SELECT merchant_id, kind FROM qualification_document WHERE id = {}", data.document_id)
         if doc is None or doc["merchant_id"] != merchant_id:
             problems.append(FieldProblem(field="document_id", reason="no such document of this merchant"))
@@ -654,7 +664,7 @@ async def submit_licence(rt: Any, merchant_id: str, data: LicenceSubmit, actor: 
 
 
 async def licences(
-    rt: Any, merchant_id: str | None = None, status: str | None = None, roles: tuple[str, ...] = ("merchant",)
+    rt: PluginRuntime, merchant_id: str | None = None, status: str | None = None, roles: tuple[str, ...] = ("merchant",)
 ) -> list[LicenceOut]:
     """Licences of a merchant and/or in a status, oldest first (at most 200); ``roles`` is who reads."""
     where, args = ["1 = 1"], []
@@ -670,7 +680,7 @@ async def licences(
     return [licence_out(r, roles) for r in rows]
 
 
-async def decide_licence(rt: Any, licence_id: str, event: LicenceEvent, reason: str | None, actor: Any) -> LicenceOut:
+async def decide_licence(rt: PluginRuntime, licence_id: str, event: LicenceEvent, reason: str | None, actor: Actor) -> LicenceOut:
     """An operator approves or rejects a pending licence (``409 invalid_transition`` once decided)."""
     async with rt.unit_of_work():
         row = await rt.db.fetchrow("SELECT * FROM qualification_licence WHERE id = {}", licence_id)
@@ -691,7 +701,7 @@ async def decide_licence(rt: Any, licence_id: str, event: LicenceEvent, reason: 
     return licence_out(row, roles_of(actor))  # type: ignore[arg-type]
 
 
-async def holds_licence(rt: Any, merchant_id: str, kind: str) -> bool:
+async def holds_licence(rt: PluginRuntime, merchant_id: str, kind: str) -> bool:
     row = await rt.db.fetchrow(
         "SELECT id FROM qualification_licence WHERE merchant_id = {} AND licence_kind = {} AND status = {} "
         "AND valid_until >= {}",

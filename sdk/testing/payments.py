@@ -33,8 +33,11 @@ from typing import Annotated, Any, ClassVar, Literal
 import msgspec
 from msgspec import Meta
 
+from bazaar.sdk import services
+from bazaar.sdk.events import By
 from bazaar.sdk.hookspecs import hookimpl
 from bazaar.sdk.plugin import Plugin
+from bazaar.sdk.runtime import PluginContext, PluginRuntime
 from bazaar.sdk.types import (
     CheckoutQuote,
     CheckoutSnapshot,
@@ -101,7 +104,7 @@ class FakePaymentProvider:
 class FakePaymentsHooks:
     """Offers the configured methods and names its provider for them."""
 
-    def __init__(self, context: Any) -> None:
+    def __init__(self, context: PluginContext[FakePaymentsConfig]) -> None:
         self.config: FakePaymentsConfig = context.config
         self.provider = FakePaymentProvider(self.config)
 
@@ -137,21 +140,18 @@ plugin = fake_payment_plugin()
 
 def payment_provider(kit: Any, provider_id: str = "testpay") -> FakePaymentProvider:
     """The fake provider registered in ``kit``'s app."""
-    provider = kit.runtime.plugins.provider("payment", provider_id)
+    provider = kit.runtime.provider("payment", provider_id)
     assert isinstance(provider, FakePaymentProvider), f"{provider_id!r} is not a fake payment provider"
     return provider
 
 
-async def mark_paid(rt: Any, checkout_id: str, *, plugin_id: str = PLUGIN_ID) -> None:
+async def mark_paid(rt: PluginRuntime, checkout_id: str, *, plugin_id: str = PLUGIN_ID) -> None:
     """Mark a checkout's unpaid orders paid, as a payment plugin does when the provider confirms."""
-    from bazaar.core.orders import service as orders
-
-    rows = await rt.db.fetch(
-        "SELECT id FROM orders_order WHERE checkout_id = {} AND state = 'pending_payment' ORDER BY id", checkout_id
-    )
+    by = By(kind="plugin", plugin=plugin_id)
     async with rt.unit_of_work():
-        for row in rows:
-            await orders.transition(rt, row["id"], "pay", actor_kind="plugin", plugin=plugin_id, reason="paid (test)")
+        for order in await services.orders_of_checkout(rt, checkout_id):
+            if order.state == "pending_payment":
+                await services.transition_order(rt, order.id, "pay", by=by, reason="paid (test)")
 
 
 # --- purchase helpers -------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bazaar.sdk.client import ApiError, BazaarClient, CheckoutLineIn, PriceSeen, ShippingAddressIn
+from bazaar.client import ApiError, BazaarClient, CheckoutLineIn, PriceSeen, ShippingAddressIn
 from bazaar.sdk.testing import seed
 from bazaar.sdk.testing.payments import fake_payment_plugin
 

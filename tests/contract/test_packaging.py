@@ -1,4 +1,5 @@
-"""The wheel holds every module of core/, sdk/ and plugins/, and `bazaar --help` runs from it.
+"""The wheel holds every module of client/, core/, sdk/ and plugins/, and `bazaar --help` runs from it;
+the client's own distribution (client/pyproject.toml) holds the client and nothing of the server.
 
 setup.py maps the top-level folders onto the ``bazaar`` namespace; a folder that is not a
 package, or a file the mapping misses, would install a broken Bazaar. Building takes a few
@@ -17,7 +18,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-ROOTS = {"core": "bazaar/core", "sdk": "bazaar/sdk", "plugins": "bazaar/plugins"}
+ROOTS = {"client": "bazaar/client", "core": "bazaar/core", "sdk": "bazaar/sdk", "plugins": "bazaar/plugins"}
 DATA_SUFFIXES = (".html", ".toml", ".json")
 SKIP_DIRS = {"__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache"}
 
@@ -128,3 +129,41 @@ def test_bazaar_help_runs_from_the_installed_wheel(wheel, tmp_path):
     for command in ("serve", "worker", "migrate", "plugins", "config"):
         assert command in run.stdout
     assert "OUTSIDE []" in run.stdout, "every bazaar module must load from the wheel: " + run.stdout[-500:]
+
+
+@pytest.mark.slow
+def test_the_client_installs_alone_and_runs_without_the_server(tmp_path):
+    """``pip install ./client``: only ``bazaar/client``; importing it from there loads no server module."""
+    src = tmp_path / "client"
+    shutil.copytree(ROOT / "client", src, ignore=shutil.ignore_patterns(*SKIP_DIRS, "*.egg-info", "build"))
+    dist = tmp_path / "dist"
+    done = subprocess.run([sys.executable, "-m", "build", "--wheel", "--outdir", str(dist), str(src)],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    (built,) = dist.glob("bazaar_client-*.whl")
+    names = zipfile.ZipFile(built).namelist()
+    assert {n for n in names if not n.startswith("bazaar_client-")} == {
+        "bazaar/client/__init__.py", "bazaar/client/schemas.py", "bazaar/client/py.typed"}
+    metadata = zipfile.ZipFile(built).read(next(n for n in names if n.endswith("/METADATA"))).decode()
+    requires = sorted(line.split(":", 1)[1].strip().split(">")[0] for line in metadata.splitlines()
+                      if line.startswith("Requires-Dist:"))
+    assert requires == ["httpx", "msgspec"]
+    target = tmp_path / "site"
+    done = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index", "--target", str(target), str(built)],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    script = (
+        "import sys\n"
+        "sys.path.insert(0, sys.argv[1])\n"
+        "import bazaar.client\n"
+        "assert bazaar.client.__file__.startswith(sys.argv[1]), bazaar.client.__file__\n"
+        "server = sorted(m for m in sys.modules if m.startswith(('bazaar.core', 'bazaar.sdk', 'litestar', 'piccolo')))\n"
+        "print('SERVER', server)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BAZAAR_")}
+    run = subprocess.run([sys.executable, "-c", script, str(target)], capture_output=True, text=True, env=env,
+                         cwd=tmp_path, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert "SERVER []" in run.stdout, run.stdout

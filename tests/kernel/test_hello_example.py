@@ -116,3 +116,55 @@ async def test_bad_plugin_config_is_refused(bazaar_db_url, table, needle):
     with pytest.raises(ConfigError) as info:
         await build_kit(bazaar_db_url, plugins=["hello"], config={"hello": table})
     assert any(needle in problem for problem in info.value.problems), info.value.problems
+
+
+async def test_thank_route_reads_the_core_through_the_facades(bazaar_factory):
+    from bazaar.sdk.testing import seed
+    from bazaar.sdk.testing.payments import checkout, line
+
+    kit = await bazaar_factory(plugins=["hello", "testing.payments"], config={"hello": {"greeting": "Hi"}})
+    merchant_id, _ = await kit.merchant()
+    product = await seed.product(kit.runtime, merchant_id, name="Teapot", prices=[1999], stock=5)
+    buyer = await kit.user(name="Ada Lovelace")
+    r = await checkout(kit, buyer, [line(product["skus"][0], 2)])
+    assert r.status_code == 201, r.text
+    order_id = r.json()["orders"][0]["id"]
+    r = await kit.client.get(f"/api/v1/hello/orders/{order_id}", headers=buyer.headers)
+    assert r.status_code == 200, r.text
+    assert r.json() == {"message": "Hi, Ada Lovelace: thank you for your order of 2 item(s)"}
+    stranger = await kit.user()
+    r = await kit.client.get(f"/api/v1/hello/orders/{order_id}", headers=stranger.headers)
+    assert r.status_code == 404 and r.json()["code"] == "hello.order_not_found"
+    r = await kit.client.get(f"/api/v1/hello/orders/ord_{'0' * 26}", headers=buyer.headers)
+    assert r.status_code == 404 and r.json()["code"] == "order_not_found", r.text
+    r = await kit.client.get("/api/v1/hello/orders/nope", headers=buyer.headers)
+    assert r.status_code == 422, r.text
+    r = await kit.client.get(f"/api/v1/hello/orders/{order_id}")
+    assert r.status_code == 401
+
+
+@ONE_ENGINE
+def test_hello_command_is_declared_and_greets_from_the_config(tmp_path, monkeypatch, capsys):
+    from bazaar.core.kernel.cli import main
+
+    monkeypatch.setenv("BAZAAR_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.sqlite3'}")
+    monkeypatch.setenv("BAZAAR_PLUGINS_ENABLED", "hello")
+    monkeypatch.setenv("BAZAAR_PLUGINS__HELLO__GREETING", "Ni hao")
+    assert main(["hello", "greet", "ada"]) == 0
+    assert capsys.readouterr().out.strip() == "Ni hao, ada"
+    monkeypatch.setenv("BAZAAR_PLUGINS_ENABLED", "")
+    assert main(["hello", "greet", "ada"]) == 1
+    assert "not enabled" in capsys.readouterr().out
+
+
+async def test_hello_demo_schedules_a_reminder_for_the_demo_customer(bazaar_factory, tmp_path):
+    from bazaar.core.demo import DemoShop, demo_state, seed, seed_plugins
+
+    kit = await bazaar_factory(plugins=["hello"])
+    logins = demo_state(str(tmp_path / "bazaar-demo.json"))["logins"]
+    await seed(kit.runtime, logins, products=2)
+    shop = await DemoShop.load(kit.runtime, logins)
+    for _ in range(2):  # idempotent
+        assert await seed_plugins(kit.runtime, shop) == ["hello"]
+    rows = await kit.runtime.db.fetch("SELECT subject FROM kernel_timer WHERE kind = 'hello.remind'")
+    assert rows == [{"subject": "Customer"}]

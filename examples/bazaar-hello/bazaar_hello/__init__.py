@@ -7,20 +7,24 @@ part a real plugin has, in the smallest form.
 Config (``[plugins.hello]``): ``greeting`` (default ``"Hello"``, 1-40 chars),
 ``remind_after_minutes`` (default 60, 1..10080).
 
-Routes: ``GET /api/v1/hello/{name}``, ``POST /api/v1/hello/{name}/reminders``.
-Timers: ``hello.remind`` (subject: the name). Events (``events.py``): emits
-``hello.reminder_scheduled`` (:class:`~bazaar_hello.events.ReminderScheduled`); subscribes to
-``hello.*`` and ``order.*``.
+Routes: ``GET /api/v1/hello/{name}``, ``POST /api/v1/hello/{name}/reminders``,
+``GET /api/v1/hello/orders/{order_id}`` (thanks the buyer; reads the core through the
+``bazaar.sdk.services`` facades). Timers: ``hello.remind`` (subject: the name). Events
+(``events.py``): emits ``hello.reminder_scheduled``
+(:class:`~bazaar_hello.events.ReminderScheduled`); subscribes to ``hello.*`` and ``order.*``.
 Hooks: ``bazaar_handle_event``, ``bazaar_collect_readiness_checks``.
 Tables: ``hello_reminder``, ``hello_seen_event`` (Piccolo app ``hello``).
+CLI: ``bazaar hello greet NAME``. Demo data (``serve --demo``): a reminder for the demo customer.
 """
 
 from __future__ import annotations
 
 from bazaar.sdk.plugin import Plugin
 
+from bazaar_hello import cli
 from bazaar_hello.api import ROUTES
 from bazaar_hello.config import HelloConfig
+from bazaar_hello.demo import demo
 from bazaar_hello.events import EVENTS
 from bazaar_hello.hooks import HelloHooks
 from bazaar_hello.timers import REMIND, remind
@@ -39,4 +43,6 @@ plugin = Plugin(
     timers={REMIND: remind},
     subscribes=("hello.*", "order.*"),
     events=EVENTS,
+    commands=(cli.COMMAND,),
+    demo=demo,
 )

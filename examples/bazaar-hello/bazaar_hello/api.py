@@ -6,7 +6,9 @@ from datetime import datetime, timedelta
 from typing import Annotated
 
 import msgspec
-from bazaar.sdk.api import RuntimeDep
+from bazaar.sdk import NotFound, services
+from bazaar.sdk.api import ActorDep, RuntimeDep, check_id, problems
+from bazaar.sdk.errors import ValidationFailed
 from litestar import get, post
 from litestar.params import PathParameter
 
@@ -28,6 +30,7 @@ class ReminderScheduled(msgspec.Struct, frozen=True, kw_only=True):
 #: every route declares who may call it (``opt={"auth": ...}``): public, user, operator,
 #: merchant, merchant_owner or service:<scope>; a route without one answers 403
 PUBLIC = {"auth": "public"}
+USER = {"auth": "user"}
 
 
 @get("/hello/{name:str}", operation_id="hello_greet", summary="Greet someone", opt=PUBLIC)
@@ -52,4 +55,26 @@ async def schedule_reminder(name: Name, rt: RuntimeDep) -> ReminderScheduled:
     return ReminderScheduled(subject=name, due_at=due_at)
 
 
-ROUTES = (greet, schedule_reminder)
+@get(
+    "/hello/orders/{order_id:str}",
+    operation_id="hello_thank",
+    summary="Thank the buyer of an order",
+    opt=USER,
+    responses=problems(NotFound, ValidationFailed),
+)
+async def thank(order_id: str, rt: RuntimeDep, actor: ActorDep) -> Greeting:
+    """Thank the signed-in buyer for one of their orders (someone else's order is a 404).
+
+    Reads the core through the facades: ``order_snapshot`` and ``user_snapshot`` answer
+    frozen snapshots, never rows.
+    """
+    order = await services.order_snapshot(rt, check_id(order_id, "ord", "order_id"))
+    if order.customer_id != actor.user_id:
+        raise NotFound("no such order", code="hello.order_not_found")
+    buyer = await services.user_snapshot(rt, order.customer_id)
+    items = sum(line.quantity for line in order.lines)
+    greeting = rt.plugin_config("hello").greeting
+    return Greeting(message=f"{greeting}, {buyer.name}: thank you for your order of {items} item(s)")
+
+
+ROUTES = (greet, schedule_reminder, thank)

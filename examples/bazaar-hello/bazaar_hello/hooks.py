@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from bazaar.sdk.events import AnyEvent
 from bazaar.sdk.hookspecs import hookimpl
+from bazaar.sdk.runtime import PluginContext
 from bazaar.sdk.types import HookContext, ReadinessCheck
 
+from bazaar_hello.config import HelloConfig
 from bazaar_hello.tables import Reminder, SeenEvent
 
 
 class HelloHooks:
     """Built once per app with the plugin's context (``id``, ``config``, ``runtime``)."""
 
-    def __init__(self, context: Any) -> None:
+    def __init__(self, context: PluginContext[HelloConfig]) -> None:
         self.context = context
 
     @hookimpl

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
+from bazaar.sdk.runtime import PluginRuntime
 from bazaar.sdk.timers import Due
 
 from bazaar_hello.tables import Reminder
@@ -12,7 +12,7 @@ from bazaar_hello.tables import Reminder
 REMIND = "hello.remind"
 
 
-async def remind(rt: Any, due: Due) -> None:
+async def remind(rt: PluginRuntime, due: Due) -> None:
     """Runs inside the transaction that marks the timer done: the row and "done" commit together."""
     name = due.payload.get("name", due.subject)
     await Reminder.insert(

@@ -14,6 +14,7 @@ from typing import Any
 from bazaar.plugins.logistics import policy
 from bazaar.plugins.logistics.config import CarrierEntry, LogisticsConfig
 from bazaar.sdk.errors import FieldProblem, ValidationFailed
+from bazaar.sdk.runtime import PluginContext
 
 
 def carrier_list(config: LogisticsConfig) -> dict[str, CarrierEntry]:
@@ -35,7 +36,7 @@ def carrier(config: LogisticsConfig, code: str, *, field: str = "carrier") -> Ca
     return found
 
 
-def build(context: Any, plugin_id: str, config: LogisticsConfig) -> list[Any]:
+def build(context: PluginContext[Any], plugin_id: str, config: LogisticsConfig) -> list[Any]:
     """The provider objects of this deployment (one per provider id in use, sandbox always);
     ``context`` is the plugin's context, whose runtime is bound after the providers are built."""
     from bazaar.plugins.logistics.carriers.kuaidi100 import Kuaidi100

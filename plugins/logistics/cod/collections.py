@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from bazaar.plugins.logistics import contract
 from bazaar.plugins.logistics.events import CodCollected, CodException
 from bazaar.plugins.logistics.policy import COD_RULES
 from bazaar.sdk.api import new_id
 from bazaar.sdk.money import Money
+from bazaar.sdk.runtime import PluginRuntime
 from bazaar.sdk.timers import Due
 
 PLUGIN = "logistics.cod"
@@ -23,18 +25,19 @@ MISSING_TIMER = "logistics.cod.missing"
 OPEN = ("expected", "in_transit")
 
 
-def values(rt: Any) -> dict[str, Any]:
+#: the effective policy values, per runtime
+_VALUES: WeakKeyDictionary[PluginRuntime, dict[str, Any]] = WeakKeyDictionary()
+
+
+def values(rt: PluginRuntime) -> dict[str, Any]:
     """The effective ``logistics.cod`` policy values (cached per runtime)."""
-    key = "logistics.cod:rules"
-    found = rt.services.get(key) if hasattr(rt, "services") else None
+    found = _VALUES.get(rt)
     if found is None:
-        found = COD_RULES.resolve(rt.plugin_config(PLUGIN))
-        if hasattr(rt, "services"):
-            rt.services[key] = found
+        found = _VALUES[rt] = COD_RULES.resolve(rt.plugin_config(PLUGIN))
     return found
 
 
-async def expect(rt: Any, order_id: str) -> None:
+async def expect(rt: PluginRuntime, order_id: str) -> None:
     """A COD order was placed: record what the carrier must collect (idempotent)."""
     order = await contract.order_snapshot(rt, order_id)
     if order.payment_method != "cod":
@@ -49,7 +52,7 @@ async def expect(rt: Any, order_id: str) -> None:
     )
 
 
-async def handed_over(rt: Any, order_id: str, carrier: str | None, waybills: tuple[str, ...]) -> None:
+async def handed_over(rt: PluginRuntime, order_id: str, carrier: str | None, waybills: tuple[str, ...]) -> None:
     """The COD parcel left: the collection is expected from that carrier on that waybill."""
     if not carrier or not waybills:
         return
@@ -60,7 +63,7 @@ async def handed_over(rt: Any, order_id: str, carrier: str | None, waybills: tup
     )
 
 
-async def delivered(rt: Any, order_id: str, delivered_at: datetime) -> None:
+async def delivered(rt: PluginRuntime, order_id: str, delivered_at: datetime) -> None:
     """Delivered and paid at the door: the carrier owes the remittance within the working days."""
     rows = await rt.db.execute(
         "UPDATE logistics_cod_collection SET state = 'delivered', delivered_at = {}, updated_at = {} "
@@ -80,7 +83,7 @@ async def delivered(rt: Any, order_id: str, delivered_at: datetime) -> None:
                                          collected_at=delivered_at))
 
 
-async def nothing_to_collect(rt: Any, order_id: str, state: str) -> None:
+async def nothing_to_collect(rt: PluginRuntime, order_id: str, state: str) -> None:
     """Lost, or cancelled before delivery: the carrier collects nothing."""
     await rt.db.execute(
         "UPDATE logistics_cod_collection SET state = {}, updated_at = {} WHERE order_id = {} AND state IN "
@@ -89,7 +92,7 @@ async def nothing_to_collect(rt: Any, order_id: str, state: str) -> None:
     )
 
 
-async def missing(rt: Any, due: Due) -> None:
+async def missing(rt: PluginRuntime, due: Due) -> None:
     """Timer ``logistics.cod.missing``: delivered, but not remitted in time: an exception."""
     rows = await rt.db.execute(
         "UPDATE logistics_cod_collection SET state = 'missing', updated_at = {} WHERE id = {} AND state = 'delivered' "
@@ -105,7 +108,7 @@ async def missing(rt: Any, due: Due) -> None:
                                              order_id=row["order_id"], merchant_id=row["merchant_id"]))
 
 
-async def open_exception(rt: Any, kind: str, *, waybill: str, currency: str, collection_id: str | None = None,
+async def open_exception(rt: PluginRuntime, kind: str, *, waybill: str, currency: str, collection_id: str | None = None,
                          order_id: str | None = None, merchant_id: str | None = None, expected: int | None = None,
                          collected: int | None = None, fee: int | None = None, remittance_id: str | None = None,
                          line_id: str | None = None) -> str:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from bazaar.sdk.api import new_id
+from bazaar.sdk.demo import DemoContext
+from bazaar.sdk.runtime import PluginRuntime
 
 MARKER = "demo:logistics.cod"
 
 
-async def seed_cod(rt: Any, demo: Any) -> None:
+async def seed_cod(rt: PluginRuntime, demo: DemoContext) -> None:
     """Seed once (a marker row in ``logistics_cod_audit`` keeps a second run from seeding again)."""
     if await rt.db.fetchrow("SELECT id FROM logistics_cod_audit WHERE exception_id = {}", MARKER):
         return

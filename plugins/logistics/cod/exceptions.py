@@ -21,6 +21,7 @@ from bazaar.plugins.logistics import contract
 from bazaar.plugins.logistics.cod import collections, remittance
 from bazaar.sdk.api import new_id
 from bazaar.sdk.errors import Conflict, FieldProblem, NotFound, ValidationFailed
+from bazaar.sdk.runtime import PluginRuntime
 
 ACTIONS = {
     "rematch": ("unexpected", "duplicate"),
@@ -29,7 +30,7 @@ ACTIONS = {
 }
 
 
-async def resolve(rt: Any, exception_id: str, action: str, note: str, actor_id: str | None, *,
+async def resolve(rt: PluginRuntime, exception_id: str, action: str, note: str, actor_id: str | None, *,
                   collection_id: str | None = None) -> dict[str, Any]:
     """Apply one resolve action (see the module doc) and write the audit row."""
     async with rt.unit_of_work():
@@ -67,13 +68,13 @@ async def resolve(rt: Any, exception_id: str, action: str, note: str, actor_id: 
         return await rt.db.fetchrow("SELECT * FROM logistics_cod_exception WHERE id = {}", exception_id)  # type: ignore[return-value]
 
 
-async def _line(rt: Any, exc: dict[str, Any]) -> dict[str, Any] | None:
+async def _line(rt: PluginRuntime, exc: dict[str, Any]) -> dict[str, Any] | None:
     if not exc["line_id"]:
         return None
     return await rt.db.fetchrow("SELECT * FROM logistics_cod_line WHERE id = {}", exc["line_id"])
 
 
-async def _carrier(rt: Any, exc: dict[str, Any]) -> str:
+async def _carrier(rt: PluginRuntime, exc: dict[str, Any]) -> str:
     if exc["remittance_id"]:
         row = await rt.db.fetchrow("SELECT carrier FROM logistics_cod_remittance WHERE id = {}", exc["remittance_id"])
         if row:
@@ -82,7 +83,7 @@ async def _carrier(rt: Any, exc: dict[str, Any]) -> str:
     return str(row["carrier"] if row and row["carrier"] else "")
 
 
-async def _post(rt: Any, exc: dict[str, Any], collection: dict[str, Any], line: dict[str, Any]) -> list[str]:
+async def _post(rt: PluginRuntime, exc: dict[str, Any], collection: dict[str, Any], line: dict[str, Any]) -> list[str]:
     from bazaar.plugins.logistics.tracking import _utc
 
     row = {"order_id": collection["order_id"], "merchant_id": collection["merchant_id"],
@@ -92,7 +93,7 @@ async def _post(rt: Any, exc: dict[str, Any], collection: dict[str, Any], line: 
     return await remittance.record(rt, [row], await _carrier(rt, exc), exc["currency"])
 
 
-async def _settle(rt: Any, exc: dict[str, Any], state: str) -> dict[str, Any]:
+async def _settle(rt: PluginRuntime, exc: dict[str, Any], state: str) -> dict[str, Any]:
     """Write-off or claim: post what was actually collected for a short/over line; close the collection."""
     collection = None
     if exc["collection_id"]:
@@ -107,7 +108,7 @@ async def _settle(rt: Any, exc: dict[str, Any], state: str) -> dict[str, Any]:
     return {"posted": posted}
 
 
-async def _rematch(rt: Any, exc: dict[str, Any], collection_id: str | None) -> dict[str, Any]:
+async def _rematch(rt: PluginRuntime, exc: dict[str, Any], collection_id: str | None) -> dict[str, Any]:
     line = await _line(rt, exc)
     if line is None or not collection_id:
         raise ValidationFailed("rematch needs the collection the line belongs to", code="logistics.cod_rematch_needs_collection",

@@ -15,9 +15,11 @@ from typing import Any, ClassVar
 
 from bazaar.plugins.logistics import contract, policy
 from bazaar.plugins.logistics.cod import collections, remittance, returns
+from bazaar.plugins.logistics.config import CodConfig
 from bazaar.plugins.logistics.tracking import _utc
 from bazaar.sdk.errors import Conflict
 from bazaar.sdk.hookspecs import hookimpl
+from bazaar.sdk.runtime import PluginContext
 from bazaar.sdk.types import (
     CheckoutQuote,
     CheckoutSnapshot,
@@ -40,7 +42,7 @@ class CodPaymentProvider:
     kind: ClassVar[str] = "payment"
     id = METHOD
 
-    def __init__(self, context: Any) -> None:
+    def __init__(self, context: PluginContext[CodConfig]) -> None:
         self.context = context
 
     async def start_payment(self, ctx: HookContext, checkout: CheckoutSnapshot) -> PaymentStart:
@@ -63,7 +65,7 @@ class CodPaymentProvider:
 
 
 class CodHooks:
-    def __init__(self, context: Any) -> None:
+    def __init__(self, context: PluginContext[CodConfig]) -> None:
         self.context = context
         self.provider = CodPaymentProvider(context)
 

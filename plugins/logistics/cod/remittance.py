@@ -30,6 +30,7 @@ from bazaar.sdk.api import new_id
 from bazaar.sdk.bulk import encode, insert_rows, is_sqlite, json_rows
 from bazaar.sdk.errors import FieldProblem, ProviderError, ValidationFailed
 from bazaar.sdk.money import Money
+from bazaar.sdk.runtime import PluginRuntime
 from bazaar.sdk.timers import Due
 from bazaar.sdk.types import CollectedPayment
 
@@ -133,7 +134,7 @@ def parse(body: bytes, content_type: str, carrier: str | None, currency: str | N
     return str(carrier)[:20], str(currency).upper(), lines
 
 
-async def upload(rt: Any, body: bytes, content_type: str, *, key: str, carrier: str | None, currency: str | None,
+async def upload(rt: PluginRuntime, body: bytes, content_type: str, *, key: str, carrier: str | None, currency: str | None,
                  actor_id: str | None) -> dict[str, Any]:
     """Reconcile one file (see the module doc); a repeat with the same key answers the first result."""
     digest = hashlib.sha256(body).hexdigest()
@@ -162,7 +163,7 @@ async def upload(rt: Any, body: bytes, content_type: str, *, key: str, carrier: 
     return result
 
 
-async def _stored(rt: Any, key: str, digest: str) -> dict[str, Any] | None:
+async def _stored(rt: PluginRuntime, key: str, digest: str) -> dict[str, Any] | None:
     row = await rt.db.fetchrow("SELECT * FROM logistics_cod_remittance WHERE idempotency_key = {}", key)
     if row is None:
         return None
@@ -178,7 +179,7 @@ def view(row: dict[str, Any]) -> dict[str, Any]:
             "counts": decode(row["counts"]), "totals": decode(row["totals"]), "created_at": row["created_at"]}
 
 
-async def _reconcile(rt: Any, rid: str, carrier: str, currency: str, lines: list[Line]) -> None:
+async def _reconcile(rt: PluginRuntime, rid: str, carrier: str, currency: str, lines: list[Line]) -> None:
     """Stage and classify every line in one statement, then move the collections in one more."""
     now = rt.clock.now()
     db = rt.db
@@ -224,7 +225,7 @@ async def _reconcile(rt: Any, rid: str, carrier: str, currency: str, lines: list
     await rt.timers.schedule(ANNOUNCE_TIMER, rid, now, {})
 
 
-async def _exceptions(rt: Any, rid: str, currency: str) -> None:
+async def _exceptions(rt: PluginRuntime, rid: str, currency: str) -> None:
     rows = await rt.db.fetch(
         "SELECT l.id, l.kind, l.waybill, l.collected_minor, l.fee_minor, c.id AS collection_id, c.order_id, "
         "c.merchant_id, c.expected_minor FROM logistics_cod_line l LEFT JOIN logistics_cod_collection c "
@@ -247,7 +248,7 @@ async def _exceptions(rt: Any, rid: str, currency: str) -> None:
                                              order_id=r["order_id"], merchant_id=r["merchant_id"], remittance_id=rid))
 
 
-def recorder(rt: Any) -> Any:
+def recorder(rt: PluginRuntime) -> Any:
     """The payment provider that records collected cash (``recorder``, or the one that can)."""
     wanted = rt.plugin_config(collections.PLUGIN).recorder
     found = {pid: p for pid, p in contract.providers(rt, "payment").items() if hasattr(p, "record_collections")}
@@ -261,7 +262,7 @@ def recorder(rt: Any) -> Any:
     return next(iter(found.values()))
 
 
-async def record(rt: Any, rows: list[dict[str, Any]], carrier: str, currency: str) -> list[str]:
+async def record(rt: PluginRuntime, rows: list[dict[str, Any]], carrier: str, currency: str) -> list[str]:
     """Hand collections to the payments plugin (amount = what was collected, less nothing)."""
     batch = tuple(CollectedPayment(
         order_id=r["order_id"], amount=Money(amount=int(r["collected_minor"]), currency=currency),
@@ -274,7 +275,7 @@ async def record(rt: Any, rows: list[dict[str, Any]], carrier: str, currency: st
     return list(await recorder(rt).record_collections(rt.context(), batch))
 
 
-async def _record_matched(rt: Any, rid: str, carrier: str, currency: str) -> None:
+async def _record_matched(rt: PluginRuntime, rid: str, carrier: str, currency: str) -> None:
     from bazaar.plugins.logistics.tracking import _utc
 
     rows = await rt.db.fetch(
@@ -290,7 +291,7 @@ async def _record_matched(rt: Any, rid: str, carrier: str, currency: str) -> Non
         await record(rt, rows[start:start + RECORD_BATCH], carrier, currency)
 
 
-async def announce(rt: Any, due: Due) -> None:
+async def announce(rt: PluginRuntime, due: Due) -> None:
     """Timer ``logistics.cod.announce``: emit ``cod.remittance_matched`` for a batch of matched lines."""
     rid, _, rounds = due.subject.partition(":")
     rows = await rt.db.fetch(

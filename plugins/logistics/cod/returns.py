@@ -17,9 +17,10 @@ from bazaar.plugins.logistics.events import CodRefusedReturn
 from bazaar.sdk.api import new_id
 from bazaar.sdk.errors import Conflict, NotFound
 from bazaar.sdk.events import By
+from bazaar.sdk.runtime import PluginRuntime
 
 
-async def refused(rt: Any, order_id: str) -> None:
+async def refused(rt: PluginRuntime, order_id: str) -> None:
     """The COD parcel was refused at the door: nothing to collect; a return when the policy says so."""
     rows = await rt.db.execute(
         "UPDATE logistics_cod_collection SET state = 'refused', updated_at = {} WHERE order_id = {} "
@@ -42,7 +43,7 @@ async def refused(rt: Any, order_id: str) -> None:
                                             cancel_reason="delivery_refused")
 
 
-async def inspect(rt: Any, merchant_id: str, return_id: str, *, restock: bool, note: str,
+async def inspect(rt: PluginRuntime, merchant_id: str, return_id: str, *, restock: bool, note: str,
                   actor_id: str | None) -> dict[str, Any]:
     """The merchant inspected the goods that came back: restock them (or record why not)."""
     async with rt.unit_of_work():
@@ -72,7 +73,7 @@ def mask_account(account: str) -> str:
     return ("*" * max(len(digits) - 4, 0) + digits[-4:])[:40]
 
 
-async def refund_consent(rt: Any, order_id: str, customer_id: str, method: str, account: str,
+async def refund_consent(rt: PluginRuntime, order_id: str, customer_id: str, method: str, account: str,
                          text: str) -> dict[str, Any]:
     """The consumer chooses how a COD order is refunded and consents; kept with its time."""
     async with rt.unit_of_work():
@@ -89,7 +90,7 @@ async def refund_consent(rt: Any, order_id: str, customer_id: str, method: str, 
         return await rt.db.fetchrow("SELECT * FROM logistics_cod_refund_consent WHERE id = {}", consent_id)  # type: ignore[return-value]
 
 
-async def latest_consent(rt: Any, order_id: str) -> dict[str, Any] | None:
+async def latest_consent(rt: PluginRuntime, order_id: str) -> dict[str, Any] | None:
     return await rt.db.fetchrow(
         "SELECT * FROM logistics_cod_refund_consent WHERE order_id = {} ORDER BY consented_at DESC, id DESC", order_id
     )

@@ -5,15 +5,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from weakref import WeakKeyDictionary
 
 from bazaar.plugins.payments.providers.base import ProviderAdapter
+from bazaar.sdk.runtime import PluginRuntime
+
+#: one adapter per runtime and plugin id
+_ADAPTERS: WeakKeyDictionary[PluginRuntime, dict[str, ProviderAdapter]] = WeakKeyDictionary()
 
 
-def adapter(rt: Any, plugin_id: str) -> ProviderAdapter:
+def adapter(rt: PluginRuntime, plugin_id: str) -> ProviderAdapter:
     """The configured provider adapter of ``plugin_id`` (one per runtime, cached)."""
-    key = f"{plugin_id}:adapter"
-    found = rt.services.get(key)
+    built = _ADAPTERS.setdefault(rt, {})
+    found = built.get(plugin_id)
     if found is None:
         config = rt.plugin_config(plugin_id)
         if config.provider == "sandbox":
@@ -22,5 +26,5 @@ def adapter(rt: Any, plugin_id: str) -> ProviderAdapter:
             found = SandboxAdapter(rt, plugin_id, config.sandbox, config.notification_tolerance_seconds)
         else:  # pragma: no cover - the config Literal allows only known adapters
             raise ValueError(f"unknown payment provider adapter {config.provider!r}")
-        rt.services[key] = found
+        built[plugin_id] = found
     return found

@@ -28,6 +28,9 @@ class Demo:
         await self.m.kit.run_due()
         return [order_id]
 
+    async def run_due(self) -> int:
+        return await self.m.kit.run_due()
+
 
 async def test_demo_seeders_make_shipments_in_several_states_once(bazaar_factory: Any) -> None:
     m = await cod_market(bazaar_factory)

@@ -88,9 +88,24 @@ async def test_ledger_rows_are_immutable_in_the_database(bazaar_factory: Any) ->
     await m.assert_balanced()
 
 
-def test_payments_cli_is_registered() -> None:
-    from bazaar.core.kernel.cli import COMMANDS, build_parser
+def test_payments_cli_is_declared() -> None:
+    from bazaar.core.kernel.cli import build_parser
+    from bazaar.plugins.payments.escrow import plugin as escrow
+    from bazaar.plugins.payments.instant import plugin as instant
 
-    assert "payments" in COMMANDS
+    assert [c.name for c in escrow.commands] == [c.name for c in instant.commands] == ["payments"]
     args = build_parser().parse_args(["payments", "payout"])
     assert args.payments_command == "payout"
+
+
+def test_payments_payout_command_runs_on_a_migrated_database(tmp_path, monkeypatch, capsys) -> None:
+    import json
+
+    from bazaar.core.kernel.cli import main
+
+    monkeypatch.setenv("BAZAAR_DATABASE_URL", f"sqlite:///{tmp_path / 'payout.sqlite3'}")
+    monkeypatch.setenv("BAZAAR_PLUGINS_ENABLED", "payments.instant")
+    assert main(["migrate"]) == 0
+    capsys.readouterr()
+    assert main(["payments", "payout"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"payouts": []}

@@ -8,18 +8,19 @@ from typing import Any
 from litestar import post
 from payments_market import Market, make_market
 
+from bazaar.sdk import services
+from bazaar.sdk.api import RuntimeDep
 from bazaar.sdk.plugin import Plugin
-from bazaar.sdk.services import orders
 
 STANDIN = "aftersales_standin"
 
 
 @post("/aftersales-standin/{order_id:str}/{what:str}", operation_id="aftersales_standin", status_code=204,
       opt={"auth": "operator"})
-async def standin_case(rt: Any, order_id: str, what: str) -> None:
-    """Stand-in for the after-sales plugin: open / close a case through the core's orders facade,
-    which emits ``order.aftersales_opened`` / ``order.aftersales_closed``."""
-    await orders.set_aftersales_open(rt, order_id, what == "opened", plugin=STANDIN, case_id="case-1")
+async def standin_case(rt: RuntimeDep, order_id: str, what: str) -> None:
+    """Stand-in for the after-sales plugin: open / close a case through the ``set_aftersales_open``
+    facade, which emits ``order.aftersales_opened`` / ``order.aftersales_closed``."""
+    await services.set_aftersales_open(rt, order_id, what == "opened", plugin=STANDIN, case_id="case-1")
 
 
 def standin() -> Plugin:

@@ -7,7 +7,7 @@ from typing import Any
 
 from payments_market import make_market
 
-SENDER = "payments.sandbox.sender"
+from bazaar.plugins.payments.providers import adapter
 
 
 async def test_a_notice_is_marked_delivered_only_after_a_2xx(bazaar_factory: Any) -> None:
@@ -20,12 +20,12 @@ async def test_a_notice_is_marked_delivered_only_after_a_2xx(bazaar_factory: Any
         answers.append(503)
         return 503  # the receiver is down (or the worker dies before the answer)
 
-    m.rt.services[SENDER] = refusing
+    adapter(m.rt, m.plugin).sender = refusing
     r = await m.c.post("/api/v1/payments/sandbox/notifications/flush", headers=m.operator.headers)
     assert r.status_code >= 400 and answers
     pending = await m.rt.db.fetch("SELECT id FROM payments_sandbox_notice WHERE delivered = 0")
     assert pending, "a refused notice stays undelivered"
-    del m.rt.services[SENDER]
+    adapter(m.rt, m.plugin).sender = None
     r = await m.c.post("/api/v1/payments/sandbox/notifications/flush", headers=m.operator.headers)
     assert r.status_code == 200, r.text
     for order in body["orders"]:
@@ -71,7 +71,7 @@ async def test_stuck_instructions_are_listed_and_alerted_on_ready(bazaar_factory
     async def down(path: str, headers: dict[str, str], payload: bytes) -> int:
         return 503
 
-    m.rt.services[SENDER] = down  # the refund's confirmation never gets through
+    adapter(m.rt, m.plugin).sender = down  # the refund's confirmation never gets through
     r = await m.refund(order["id"], 500, "stuck-1")
     assert r.status_code == 202
     await m.advance(seconds=1)

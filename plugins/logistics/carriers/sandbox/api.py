@@ -16,9 +16,11 @@ from litestar import Controller, MediaType, Response, get, post
 from litestar.params import Parameter
 
 from bazaar.plugins.logistics import contract
+from bazaar.plugins.logistics.carriers.sandbox.books import Books
 from bazaar.plugins.logistics.carriers.sandbox.pushes import deliver
 from bazaar.sdk.api import RuntimeDep, problems
 from bazaar.sdk.errors import Conflict, NotFound, ProviderError, ValidationFailed
+from bazaar.sdk.runtime import PluginRuntime
 
 PAGE = (Path(__file__).parent / "page.html").read_text(encoding="utf-8")
 OPERATOR = {"auth": "operator"}
@@ -32,7 +34,7 @@ class ScanIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=Tr
     location: Annotated[str, msgspec.Meta(max_length=100)] | None = None
 
 
-def _books(rt: Any) -> Any:
+def _books(rt: PluginRuntime) -> Books:
     return contract.provider(rt, "carrier", "sandbox").books
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 
@@ -19,6 +19,10 @@ from bazaar.plugins.logistics.policy import mask_name, mask_phone
 from bazaar.sdk.api import new_id
 from bazaar.sdk.carriers import Waybill, WaybillRequest
 from bazaar.sdk.errors import Conflict, NotFound
+from bazaar.sdk.runtime import PluginContext, PluginRuntime
+
+if TYPE_CHECKING:
+    from bazaar.plugins.logistics.config import SandboxCarrierConfig
 
 #: the sandbox's own scan codes -> (normalised status, proof)
 CODES: dict[str, tuple[str, str | None]] = {
@@ -77,13 +81,13 @@ ALLOWED_FROM: dict[str, frozenset[str]] = {
 class Books:
     """The sandbox carrier's records; ``deliver_kind`` is the timer that sends its pushes."""
 
-    def __init__(self, context: Any, deliver_kind: str, config: Any) -> None:
+    def __init__(self, context: PluginContext[Any], deliver_kind: str, config: SandboxCarrierConfig) -> None:
         self.context = context
         self.deliver_kind = deliver_kind
         self.config = config
 
     @property
-    def rt(self) -> Any:
+    def rt(self) -> PluginRuntime:
         """The runtime (bound after the plugin host built the providers)."""
         return self.context.runtime
 
@@ -178,9 +182,10 @@ class Books:
                      location: str | None = None) -> None:
         rt = self.rt
         now = rt.clock.now()
-        body = {"id": new_id("sbk"), "carrier": carrier, "waybill": waybill, "sent_at": now.isoformat(),
+        body: dict[str, Any] = {"id": new_id("sbk"), "carrier": carrier, "waybill": waybill, "sent_at": now.isoformat(),
                 "scans": [{"at": at.isoformat(), "code": code, "text": text, "location": location or "Sandbox hub"}]}
         seq = await rt.db.fetchrow("SELECT COALESCE(MAX(seq), 0) AS seq FROM logistics_sandbox_push")
+        assert seq is not None
         deliver_at = now + timedelta(seconds=self.config.delay_seconds)
         await rt.db.execute(
             "INSERT INTO logistics_sandbox_push (id, seq, waybill, body, deliver_at, delivered, created_at) "

@@ -10,14 +10,19 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import msgspec
 
 from bazaar.plugins.logistics.carriers.sandbox.books import CODES, Books
 from bazaar.sdk.carriers import BadPush, Push, TrackingEvent, Waybill, WaybillRequest
+from bazaar.sdk.runtime import PluginContext
 from bazaar.sdk.types import HookContext
+
+if TYPE_CHECKING:
+    from bazaar.plugins.logistics.config import LogisticsConfig
 
 HEADER = "sandbox-carrier-signature"
 PUSH_PATH = "/api/v1/logistics/tracking/push/sandbox"
@@ -61,10 +66,13 @@ class SandboxCarrier:
     kind: ClassVar[str] = "carrier"
     id = "sandbox"
 
-    def __init__(self, context: Any, plugin_id: str, config: Any, codes: tuple[str, ...]) -> None:
+    def __init__(self, context: PluginContext[Any], plugin_id: str, config: LogisticsConfig,
+                 codes: tuple[str, ...]) -> None:
         self.config = config
         self.codes = codes
         self.books = Books(context, f"{plugin_id}.sandbox_deliver", config.sandbox)
+        #: replaces the configured push sender when set (tests): ``async (path, headers, body) -> status``
+        self.sender: Callable[[str, dict[str, str], bytes], Awaitable[int]] | None = None
 
     def _name(self, code: str) -> str:
         from bazaar.plugins.logistics.carriers import carrier_list

@@ -4,26 +4,29 @@ Switches (``[plugins.logistics.sandbox]``): ``delay_seconds`` (queued pushes wai
 ``duplicates`` (each push is sent twice), ``out_of_order`` (a batch goes newest first),
 ``hold`` (nothing goes until ``POST /logistics/sandbox/pushes/flush``). The default sender
 follows ``delivery``: ``direct`` hands the request to the same function the push route
-calls; ``http`` POSTs it to ``server.public_url``. Tests may put their own sender in
-``rt.services["logistics.sandbox.sender"]``: ``async (path, headers, body) -> status``.
+calls; ``http`` POSTs it to ``server.public_url``. Tests may set their own on the sandbox
+carrier (``rt.provider("carrier", "sandbox").sender``): ``async (path, headers, body) -> status``.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections.abc import Awaitable, Callable
 
 import httpx
 
 from bazaar.plugins.logistics.carriers.sandbox.carrier import HEADER, PUSH_PATH, sign
+from bazaar.plugins.logistics.config import SandboxCarrierConfig
 from bazaar.sdk.errors import BazaarError, ProviderError
+from bazaar.sdk.plugin import TimerHandler
+from bazaar.sdk.runtime import PluginRuntime
 from bazaar.sdk.timers import Due, outside_transaction
 
 log = logging.getLogger("bazaar.logistics.sandbox")
-SENDER = "logistics.sandbox.sender"
+Sender = Callable[[str, dict[str, str], bytes], Awaitable[int]]
 
 
-def default_sender(rt: Any, config: Any) -> Any:
+def default_sender(rt: PluginRuntime, config: SandboxCarrierConfig) -> Sender:
     async def direct(path: str, headers: dict[str, str], body: bytes) -> int:
         from bazaar.plugins.logistics import tracking
 
@@ -34,7 +37,7 @@ def default_sender(rt: Any, config: Any) -> Any:
         return 200
 
     async def http(path: str, headers: dict[str, str], body: bytes) -> int:
-        base = rt.settings.server.public_url
+        base = rt.public_url
         if not base:
             raise ProviderError("sandbox.delivery = http needs server.public_url")
         async with httpx.AsyncClient(timeout=10) as client:
@@ -44,7 +47,7 @@ def default_sender(rt: Any, config: Any) -> Any:
     return direct if config.delivery == "direct" else http
 
 
-async def deliver(rt: Any, plugin_id: str, *, everything: bool = False) -> int:
+async def deliver(rt: PluginRuntime, plugin_id: str, *, everything: bool = False) -> int:
     """Send every push due now (or all, on flush); answers how many requests were made."""
     config = rt.plugin_config(plugin_id).sandbox
     order = "DESC" if config.out_of_order else "ASC"
@@ -57,7 +60,7 @@ async def deliver(rt: Any, plugin_id: str, *, everything: bool = False) -> int:
         )
         for row in rows:
             await rt.db.execute("UPDATE logistics_sandbox_push SET delivered = {} WHERE id = {}", True, row["id"])
-    send = rt.services.get(SENDER) or default_sender(rt, config)
+    send = getattr(rt.providers("carrier").get("sandbox"), "sender", None) or default_sender(rt, config)
     sent = 0
     for row in rows:
         body = row["body"].encode()
@@ -77,9 +80,9 @@ async def deliver(rt: Any, plugin_id: str, *, everything: bool = False) -> int:
     return sent
 
 
-def deliver_timer(plugin_id: str) -> Any:
+def deliver_timer(plugin_id: str) -> TimerHandler:
     @outside_transaction
-    async def sandbox_deliver(rt: Any, due: Due) -> None:
+    async def sandbox_deliver(rt: PluginRuntime, due: Due) -> None:
         """Timer (one per push): send every push due now, as one batch."""
         await deliver(rt, plugin_id)
 

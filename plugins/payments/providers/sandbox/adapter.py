@@ -7,10 +7,11 @@ which keeps its own tables, so the plugin code above this line is the same eithe
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Literal
 
 import msgspec
 
+from bazaar.plugins.payments.config import SandboxConfig
 from bazaar.plugins.payments.providers.base import (
     Ack,
     BadNotification,
@@ -21,6 +22,8 @@ from bazaar.plugins.payments.providers.base import (
 )
 from bazaar.plugins.payments.providers.sandbox import signing
 from bazaar.plugins.payments.providers.sandbox.bank import Bank
+from bazaar.plugins.payments.providers.sandbox.notices import Sender
+from bazaar.sdk.runtime import PluginRuntime
 
 NOTIFY_PATH = "/api/v1/payments/notify/sandbox"
 
@@ -28,8 +31,10 @@ NOTIFY_PATH = "/api/v1/payments/notify/sandbox"
 class SandboxAdapter:
     id = "sandbox"
 
-    def __init__(self, rt: Any, plugin_id: str, config: Any, tolerance: int) -> None:
+    def __init__(self, rt: PluginRuntime, plugin_id: str, config: SandboxConfig, tolerance: int) -> None:
         self.rt = rt
+        #: replaces the configured notification sender when set (tests)
+        self.sender: Sender | None = None
         self.plugin_id = plugin_id
         self.config = config
         self.tolerance = tolerance

@@ -10,20 +10,22 @@ from litestar import Controller, MediaType, Response, get, post
 from litestar.params import JSONBody
 
 from bazaar.plugins.payments.providers import adapter
+from bazaar.plugins.payments.providers.sandbox.adapter import SandboxAdapter
 from bazaar.plugins.payments.providers.sandbox.notices import deliver
 from bazaar.plugins.payments.schemas import SandboxApprove
 from bazaar.sdk.api import RuntimeDep, problems
 from bazaar.sdk.errors import NotFound, ProviderError
+from bazaar.sdk.runtime import PluginRuntime
 
 PAGE = (Path(__file__).parent / "page.html").read_text(encoding="utf-8")
 SCRIPT = (Path(__file__).parent / "pay.js").read_text(encoding="utf-8")
 
 
-def _sandbox(rt: Any) -> Any:
+def _sandbox(rt: PluginRuntime) -> SandboxAdapter:
     from bazaar.plugins.payments.service import active_plugin
 
     found = adapter(rt, active_plugin(rt))
-    if found.id != "sandbox":
+    if not isinstance(found, SandboxAdapter):
         raise NotFound("the sandbox provider is not in use", code="payments.sandbox_off")
     return found
 

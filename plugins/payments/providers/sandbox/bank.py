@@ -12,6 +12,7 @@ from typing import Any
 
 import msgspec
 
+from bazaar.plugins.payments.config import SandboxConfig
 from bazaar.plugins.payments.providers.base import (
     Ack,
     CreatePayment,
@@ -21,6 +22,7 @@ from bazaar.plugins.payments.providers.base import (
 )
 from bazaar.sdk.api import new_id
 from bazaar.sdk.errors import Conflict, NotFound
+from bazaar.sdk.runtime import PluginRuntime
 
 PLATFORM_ACCOUNT = "platform"
 
@@ -28,7 +30,7 @@ PLATFORM_ACCOUNT = "platform"
 class Bank:
     """The sandbox provider's books; ``deliver_kind`` is the timer that sends its notices."""
 
-    def __init__(self, rt: Any, deliver_kind: str, config: Any) -> None:
+    def __init__(self, rt: PluginRuntime, deliver_kind: str, config: SandboxConfig) -> None:
         self.rt = rt
         self.deliver_kind = deliver_kind
         self.config = config
@@ -58,6 +60,7 @@ class Bank:
         now = rt.clock.now()
         body = {"id": new_id("sbn"), "occurred_at": now.isoformat(), **body}
         seq_row = await rt.db.fetchrow("SELECT COALESCE(MAX(seq), 0) AS seq FROM payments_sandbox_notice")
+        assert seq_row is not None
         deliver_at = now + timedelta(seconds=self.config.delay_seconds)
         await rt.db.execute(
             "INSERT INTO payments_sandbox_notice (id, seq, notify_url, body, deliver_at, delivered, created_at) "
@@ -68,7 +71,7 @@ class Bank:
             await rt.timers.schedule(self.deliver_kind, body["id"], deliver_at, {})
 
     async def _payment(self, payment_id: str) -> dict[str, Any]:
-        lock = "" if self.rt.db.is_sqlite else " FOR UPDATE"
+        lock = "" if self.rt.db.engine_name == "sqlite" else " FOR UPDATE"
         row = await self.rt.db.fetchrow(f"SELECT * FROM payments_sandbox_payment WHERE id = {{}}{lock}", payment_id)
         if row is None:
             raise NotFound("no such sandbox payment", code="payments.sandbox_unknown_payment")
@@ -82,6 +85,7 @@ class Bank:
             "FROM payments_sandbox_movement WHERE account = {}",
             account,
         )
+        assert row is not None
         return int(row["balance"])
 
     async def _refunded(self, payment_id: str) -> int:
@@ -90,12 +94,13 @@ class Bank:
             "WHERE payment_id = {} AND type = 'refund'",
             payment_id,
         )
+        assert row is not None
         return int(row["total"])
 
     # --- the API the adapter calls --------------------------------------------------
 
     async def create_payment(self, request: CreatePayment) -> Ack:
-        async with self.rt.db.transaction():
+        async with self.rt.unit_of_work():
             seen = await self._seen(request.ref)
             if seen:
                 return msgspec.convert(seen, Ack)
@@ -126,7 +131,7 @@ class Bank:
 
     async def approve(self, payment_id: str, amount: int | None = None, currency: str | None = None) -> dict[str, Any]:
         """The payer approves on the hosted page (tests may pay a wrong amount to test checks)."""
-        async with self.rt.db.transaction():
+        async with self.rt.unit_of_work():
             row = await self._payment(payment_id)
             if row["status"] != "created":
                 raise Conflict(f"payment is {row['status']}", code="payments.sandbox_not_payable")
@@ -157,7 +162,7 @@ class Bank:
         return await self.view(payment_id)
 
     async def decline(self, payment_id: str) -> dict[str, Any]:
-        async with self.rt.db.transaction():
+        async with self.rt.unit_of_work():
             row = await self._payment(payment_id)
             if row["status"] != "created":
                 raise Conflict(f"payment is {row['status']}", code="payments.sandbox_not_payable")
@@ -169,7 +174,7 @@ class Bank:
         return await self.view(payment_id)
 
     async def close(self, ref: str, payment_id: str) -> Ack:
-        async with self.rt.db.transaction():
+        async with self.rt.unit_of_work():
             if await self._seen(ref):
                 return Ack(provider_ref=payment_id)
             row = await self._payment(payment_id)
@@ -185,7 +190,7 @@ class Bank:
 
     async def release(self, ref: str, payment_id: str, split_key: str, currency: str, merchant_amount: int,
                       commission: int, account_ref: str) -> Ack:
-        async with self.rt.db.transaction():
+        async with self.rt.unit_of_work():
             if await self._seen(ref):
                 return Ack(provider_ref=ref)
             row = await self._payment(payment_id)
@@ -211,7 +216,7 @@ class Bank:
 
     async def refund(self, ref: str, payment_id: str, split_key: str, currency: str, amount: int, source: str,
                      account_ref: str | None) -> Ack:
-        async with self.rt.db.transaction():
+        async with self.rt.unit_of_work():
             if await self._seen(ref):
                 return Ack(provider_ref=ref)
             row = await self._payment(payment_id)
@@ -236,7 +241,7 @@ class Bank:
             return Ack(provider_ref=ref)
 
     async def payout(self, ref: str, account_ref: str, currency: str, amount: int, notify_url: str) -> Ack:
-        async with self.rt.db.transaction():
+        async with self.rt.unit_of_work():
             if await self._seen(ref):
                 return Ack(provider_ref=ref)
             bound = await self.rt.db.fetchrow(
@@ -254,7 +259,7 @@ class Bank:
 
     async def register_account(self, owner_ref: str, holder_name: str, bank_account: str) -> str:
         """Bind a bank account to the sub-merchant ``owner_ref``; the sub-merchant id is the ref."""
-        async with self.rt.db.transaction():
+        async with self.rt.unit_of_work():
             row = await self.rt.db.fetchrow("SELECT id FROM payments_sandbox_account WHERE owner_ref = {}", owner_ref)
             if row:
                 await self.rt.db.execute(

@@ -2,26 +2,28 @@
 
 The default sender follows ``sandbox.delivery``: ``direct`` hands the request to the same
 function the notify route calls (``service.receive_notification``); ``http`` POSTs to
-``server.public_url``. Tests may put their own sender in
-``rt.services["payments.sandbox.sender"]``: ``async (path, headers, body) -> status``.
+``server.public_url``. Tests may set their own on the adapter
+(``adapter(rt, plugin_id).sender``): ``async (path, headers, body) -> status``.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections.abc import Awaitable, Callable
 
 import httpx
 
 from bazaar.plugins.payments.providers.sandbox import signing
 from bazaar.sdk.errors import BazaarError, ProviderError
+from bazaar.sdk.plugin import TimerHandler
+from bazaar.sdk.runtime import PluginRuntime
 from bazaar.sdk.timers import Due, outside_transaction
 
 log = logging.getLogger("bazaar.payments.sandbox")
-SENDER = "payments.sandbox.sender"
+Sender = Callable[[str, dict[str, str], bytes], Awaitable[int]]
 
 
-def default_sender(rt: Any, plugin_id: str) -> Any:
+def default_sender(rt: PluginRuntime, plugin_id: str) -> Sender:
     config = rt.plugin_config(plugin_id).sandbox
 
     async def direct(path: str, headers: dict[str, str], body: bytes) -> int:
@@ -34,7 +36,7 @@ def default_sender(rt: Any, plugin_id: str) -> Any:
         return 200
 
     async def http(path: str, headers: dict[str, str], body: bytes) -> int:
-        base = rt.settings.server.public_url
+        base = rt.public_url
         if not base:
             raise ProviderError("sandbox.delivery = http needs server.public_url")
         async with httpx.AsyncClient(timeout=10) as client:
@@ -44,7 +46,7 @@ def default_sender(rt: Any, plugin_id: str) -> Any:
     return direct if config.delivery == "direct" else http
 
 
-async def deliver(rt: Any, plugin_id: str, *, everything: bool = False) -> int:
+async def deliver(rt: PluginRuntime, plugin_id: str, *, everything: bool = False) -> int:
     """Send every notice due now (or all, on flush); answers how many were sent.
 
     A notice is marked delivered only after the receiver answered 2xx, like a real provider:
@@ -59,7 +61,9 @@ async def deliver(rt: Any, plugin_id: str, *, everything: bool = False) -> int:
         f"SELECT id, notify_url, body FROM payments_sandbox_notice WHERE delivered = 0{cutoff} ORDER BY seq {order}",
         *args,
     )
-    send = rt.services.get(SENDER) or default_sender(rt, plugin_id)
+    from bazaar.plugins.payments.providers import adapter
+
+    send = getattr(adapter(rt, plugin_id), "sender", None) or default_sender(rt, plugin_id)
     sent, refused = 0, []
     for row in rows:
         body = row["body"].encode()
@@ -72,7 +76,7 @@ async def deliver(rt: Any, plugin_id: str, *, everything: bool = False) -> int:
             statuses.append(await send(row["notify_url"], headers, body))
             sent += 1
         ok = any(200 <= status < 300 for status in statuses)
-        async with rt.db.transaction():
+        async with rt.unit_of_work():
             await rt.db.execute("UPDATE payments_sandbox_notice SET last_status = {}, delivered = {} WHERE id = {}",
                                 statuses[-1], 1 if ok else 0, row["id"])
         if not ok:
@@ -83,9 +87,9 @@ async def deliver(rt: Any, plugin_id: str, *, everything: bool = False) -> int:
     return sent
 
 
-def deliver_timer(plugin_id: str) -> Any:
+def deliver_timer(plugin_id: str) -> TimerHandler:
     @outside_transaction
-    async def sandbox_deliver(rt: Any, due: Due) -> None:
+    async def sandbox_deliver(rt: PluginRuntime, due: Due) -> None:
         """Timer (one per notice): send every notice due now, as one batch."""
         await deliver(rt, plugin_id)
 

@@ -1,4 +1,8 @@
-"""A typed async client for storefronts and back offices, on httpx and the API's own Structs.
+"""``bazaar.client``: a typed async client for storefronts and back offices (httpx + msgspec).
+
+It imports no server code (no ``bazaar.core``, no server part of ``bazaar.sdk``, no
+Litestar or Piccolo): a storefront installs it alone (``pip install ./client``, the
+``bazaar-client`` distribution) or with the server. See docs/api.md.
 
 ::
 
@@ -13,8 +17,9 @@
         )
 
 Every error answer raises :class:`ApiError` with the problem's ``status``, ``code``,
-``detail`` and field ``errors``. Responses decode into the same msgspec Structs the server
-encodes, so a storefront gets types (and the server's constraints) for free.
+``detail`` and field ``errors``. Responses decode into frozen Structs
+(:mod:`bazaar.client.schemas`) that mirror the server's field for field and ignore fields
+they do not know, so a newer server still decodes.
 """
 
 from __future__ import annotations
@@ -24,18 +29,23 @@ from typing import Any, TypeVar
 import httpx
 import msgspec
 
-from bazaar.core.catalogue.schemas import CategoryOut, ProductCard, ProductDetail
-from bazaar.core.checkout.schemas import (
+from bazaar.client.schemas import (
+    CategoryOut,
     CheckoutCreate,
     CheckoutLineIn,
     CheckoutOut,
+    Money,
+    OrderOut,
+    OrderSummary,
+    Page,
     PaymentMethodsOut,
     PriceSeen,
+    ProductCard,
+    ProductDetail,
     ShippingAddressIn,
+    TokenOut,
+    UserOut,
 )
-from bazaar.core.kernel.http import Page
-from bazaar.core.orders.schemas import OrderOut, OrderSummary
-from bazaar.core.users.schemas import TokenOut, UserOut
 
 T = TypeVar("T")
 
@@ -43,6 +53,7 @@ __all__ = [
     "ApiError",
     "BazaarClient",
     "CheckoutLineIn",
+    "Money",
     "PriceSeen",
     "ShippingAddressIn",
 ]

@@ -135,10 +135,10 @@ async def seed_plugins(rt: Runtime, shop: DemoContext) -> list[str]:
 
 async def seed_and_print(settings: Settings, *, migrate: bool = False) -> None:
     """Seed the demo data (once), then each plugin's, and print the logins."""
-    from bazaar.core.kernel.runtime import Runtime
+    from bazaar.core.root import build_runtime
 
     state = demo_state()
-    rt = Runtime(settings)
+    rt = build_runtime(settings)
     await rt.start()
     try:
         if migrate:

@@ -447,14 +447,14 @@ async def checkout_snapshot(rt: Runtime, checkout_id: str) -> CheckoutSnapshot:
 
 
 async def settle(rt: Runtime, checkout_id: str, *, ctx: HookContext, reason: str) -> None:
-    """After an order of a pending checkout moved: once none is pending, the checkout is paid,
-    placed or cancelled (the ``checkout.checkout`` machine, :func:`states.settle_event`);
+    """After an order of a pending checkout moved (``listeners.py``): once none is pending, the
+    checkout is paid, placed or cancelled (the ``checkout.checkout`` machine, :func:`states.settle_event`);
     a cancelled one has its payment voided at the provider. Emits ``checkout.settled`` with
     the outcome (``expired`` when the payment deadline had passed).
     """
-    row = await _load(rt, checkout_id)
-    if row["status"] != CheckoutStatus.pending_payment:
-        return
+    row = await rt.db.fetchrow("SELECT * FROM checkout_checkout WHERE id = {}", checkout_id)
+    if row is None or row["status"] != CheckoutStatus.pending_payment:
+        return  # no such checkout (an order event from elsewhere), or settled already
     rows = await rt.db.fetch("SELECT state, paid_at FROM orders_order WHERE checkout_id = {}", checkout_id)
     expires_at = row["expires_at"]
     event = settle_event(

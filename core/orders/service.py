@@ -195,12 +195,9 @@ async def _apply(
         await rt.db.execute(f"UPDATE orders_order SET {sets} WHERE id = {{}}", *changes.values(), order_id)
         await _history(rt, order_id, before.state, str(target), str(event), actor_id, actor_kind, plugin, reason)
         after = snapshot(await _load(rt, order_id))
+        # checkout listens (core.checkout): it settles the checkout in this transaction
         await rt.emit(order_event(target, str(event), before=before, now=now, actor_id=actor_id, actor_kind=actor_kind,
                                   plugin=plugin, reason=reason, details=details))
-        if before.state == states.OrderState.pending_payment:
-            from bazaar.core.checkout.service import settle
-
-            await settle(rt, after.checkout_id, ctx=ctx, reason=reason or str(event))
         return after
 
 

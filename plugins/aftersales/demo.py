@@ -27,7 +27,7 @@ async def seed(rt: PluginRuntime, demo: DemoContext) -> None:
     for order_id, customer in ((received[0], "customer"), (disputed[0], "customer")):
         async with rt.unit_of_work():
             await services.ship_order(rt, order_id, carrier="SF Express", tracking_number="SF1000000001",
-                                      by=By(kind="merchant", id=merchant))
+                                      by=By(kind="plugin", plugin="aftersales"))
             await services.transition_order(rt, order_id, "confirm_receipt",
                                             by=By(kind="customer", id=demo.customer_ids[customer]),
                                             reason="demo: received")

@@ -28,7 +28,7 @@ def _configure_users(parser: argparse.ArgumentParser) -> None:
 
 
 def _run_users(args: argparse.Namespace) -> int:
-    from bazaar.core.kernel.runtime import Runtime
+    from bazaar.core.root import build_runtime
     from bazaar.core.users.service import create_user
     from bazaar.sdk.errors import BazaarError
 
@@ -40,7 +40,7 @@ def _run_users(args: argparse.Namespace) -> int:
         password = getpass.getpass("Password: ")
 
     async def run() -> str:
-        rt = Runtime(settings_from_args(args))
+        rt = build_runtime(settings_from_args(args))
         await rt.start()
         try:
             await rt.migrate()

@@ -73,7 +73,7 @@ class AdminComplaintsController(Controller):
     @get("/calendars", operation_id="complaints_calendars", opt=OPERATOR)
     async def calendars(self, rt: Rt) -> list[CalendarOut]:
         """Every calendar version a clock started on, with its holidays and make-up days (right ``complaints.audit``)."""
-        return [CalendarOut(**c) for c in await calendars.recorded(rt)]  # type: ignore[arg-type]
+        return [CalendarOut(**c) for c in await calendars.recorded(rt)]
 
     @get("/policy", operation_id="complaints_policy", opt=OPERATOR)
     async def policy(self, rt: Rt) -> list[PolicyLineOut]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from bazaar.plugins.complaints.errors import EscalationNotFound
 from bazaar.plugins.complaints.events import ComplaintEscalated
@@ -11,7 +11,8 @@ from bazaar.sdk.api import new_id
 from bazaar.sdk.runtime import PluginRuntime
 
 
-async def escalate(rt: PluginRuntime, complaint_id: str, reason: str, *, clock_id: str | None = None) -> str:
+async def escalate(rt: PluginRuntime, complaint_id: str, reason: Literal["breach", "plan_rejected"], *,
+                   clock_id: str | None = None) -> str:
     """Put a complaint in the supervisor queue (one entry per breached clock or rejected plan)."""
     row = await complaint(rt, complaint_id)
     escalation_id = new_id("esc")
@@ -21,7 +22,7 @@ async def escalate(rt: PluginRuntime, complaint_id: str, reason: str, *, clock_i
     )
     await set_complaint(rt, complaint_id, escalated=True)
     await rt.emit(ComplaintEscalated(complaint_id=complaint_id, merchant_id=row["merchant_id"],
-                                      category=row["category"], escalation_id=escalation_id, reason=reason,  # type: ignore[arg-type]
+                                      category=row["category"], escalation_id=escalation_id, reason=reason,
                                       clock_id=clock_id))
     return escalation_id
 

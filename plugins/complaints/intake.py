@@ -105,7 +105,7 @@ async def file(rt: PluginRuntime, data: ComplaintCreate, actor: Actor, key: str 
             row = await complaint(rt, earlier["id"])
             return await views.out(rt, row, views.role_of(row, actor))
         complaint_id = new_id("cmp")
-        contact = ports.cipher(rt).encrypt(data.contact) if data.contact else None  # type: ignore[arg-type]
+        contact = ports.cipher(rt).encrypt(data.contact) if data.contact else None
         await rt.db.execute(
             "INSERT INTO complaints_complaint (id, complainant_id, channel, entered_by, category, subject_type, "
             "subject_id, order_id, product_id, merchant_id, description, desired_outcome, contact, evidence_ids, "

@@ -21,6 +21,7 @@ from bazaar.plugins.complaints.schemas import (
     InfoRequestOut,
     MessageOut,
     Move,
+    Party,
     RemedyOut,
     SubjectOut,
 )
@@ -35,7 +36,7 @@ SEES = {"complainant": ("all", "complainant"), "merchant": ("all", "merchant"),
         "operator": ("all", "complainant", "merchant", "platform")}
 
 #: state -> (party, action, which due time)
-MOVES: dict[str, tuple[str, str | None, str | None]] = {
+MOVES: dict[str, tuple[Party, str | None, str | None]] = {
     "received": ("platform", "acknowledge", "clock:ack"),
     "investigating": ("platform", "report", "clock:investigate"),
     "awaiting_complainant": ("complainant", "answer", "answer"),
@@ -84,7 +85,7 @@ def whose_move(row: dict[str, Any], clocks: list[dict[str, Any]], requests: list
     elif due_key and due_key.startswith("clock:"):
         live = [c for c in clocks if c["name"] == due_key[6:] and c["state"] in ("running", "paused")]
         due = live[-1]["due_at"] if live else None
-    return Move(party=party, action=action, due_at=due)  # type: ignore[arg-type]
+    return Move(party=party, action=action, due_at=due)
 
 
 def reopen_until(rt: PluginRuntime, row: dict[str, Any]) -> datetime | None:
@@ -149,7 +150,7 @@ async def out(rt: PluginRuntime, row: dict[str, Any], role: Role) -> ComplaintOu
     hidden = role == "merchant" and values(rt)["reporter_confidential"]
     party_ok = {"complainant": ("complainant",), "merchant": ("merchant",), "operator": ("complainant", "merchant")}
     until = reopen_until(rt, row)
-    contact = ports.cipher(rt).decrypt(row["contact"]) if row["contact"] and not hidden else None  # type: ignore[arg-type]
+    contact = ports.cipher(rt).decrypt(row["contact"]) if row["contact"] and not hidden else None
     return ComplaintOut(
         id=cid, state=row["state"], category=row["category"], channel=row["channel"],
         subject=SubjectOut(type=row["subject_type"], id=row["subject_id"]), order_id=row["order_id"],

@@ -29,7 +29,7 @@ async def test_the_merchant_never_sees_the_complainants_identity(market: Market)
     assert all("Wensan" not in m["body"] and "journalist" not in m["body"] for m in seen["messages"])
     assert [q["party"] for q in seen["info_requests"]] == ["merchant"]
     assert seen["whose_move"]["party"] == "merchant" and seen["whose_move"]["action"] == "answer_info_request"
-    assert market.customer.id not in r.text and "138" not in r.text
+    assert market.customer.id not in r.text and "0013 8000" not in r.text
     listed = await market.c.get(f"{API}/merchants/{market.merchant_id}/complaints", headers=market.owner.headers)
     assert [c["id"] for c in listed.json()["items"]] == [cid] and market.customer.id not in listed.text
 

@@ -25,7 +25,9 @@ from bazaar.sdk.demo import DemoContext
 if TYPE_CHECKING:
     from bazaar.core.kernel.runtime import Runtime
 
-DEMO_PLUGINS: list[str] = ["qualification", "payments.escrow", "logistics", "logistics.cod"]
+DEMO_PLUGINS: list[str] = [
+    "qualification", "payments.escrow", "logistics", "logistics.cod", "aftersales", "complaints", "reviews",
+]
 DEMO_STATE = "bazaar-demo.json"
 
 CATEGORIES = {

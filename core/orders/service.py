@@ -45,7 +45,7 @@ from bazaar.sdk.events import CancelReason, OrderAftersalesClosed, OrderAftersal
 from bazaar.sdk.money import Money
 from bazaar.sdk.privacy import mask_name, mask_phone, mask_text, sees_in_full
 from bazaar.sdk.states import Deadline, deadlines
-from bazaar.sdk.types import OrderSnapshot, RefundRequest
+from bazaar.sdk.types import AcknowledgementRecord, OrderSnapshot, RefundRequest
 
 log = logging.getLogger("bazaar.orders")
 
@@ -465,6 +465,7 @@ async def read(rt: Runtime, order_id: str, audience: Audience, reader: Actor) ->
             )
             for h in history
         ],
+        acknowledgements=msgspec.convert(_json(row.get("acknowledgements"), []), list[AcknowledgementRecord]),
     )
 
 

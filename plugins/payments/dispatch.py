@@ -2,7 +2,8 @@
 
 ``<plugin>.dispatch`` (one timer per instruction) runs outside any transaction, calls the
 adapter (idempotent by the instruction id) and records that it was sent; a provider
-error makes the timer retry with backoff.
+error makes the timer retry with backoff. A close the provider refuses because the buyer
+already paid fails at once (it would otherwise wait in flight for a notice that never comes).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from enum import StrEnum
 from typing import Any
 
 from bazaar.plugins.payments.providers import adapter
-from bazaar.plugins.payments.providers.base import CreatePayment, Split, decode_detail
+from bazaar.plugins.payments.providers.base import AlreadyPaid, CreatePayment, Split, decode_detail
 from bazaar.plugins.payments.states import (
     INSTRUCTION,
     PAYMENT,
@@ -78,7 +79,19 @@ async def send(rt: PluginRuntime, pid: str, instruction_id: str) -> None:
                     instruction_id, InstructionStatus.queued,
                 )
             return
-        provider_ref = (await adp.close_payment(ins["id"], payment["provider_ref"])).provider_ref
+        try:
+            provider_ref = (await adp.close_payment(ins["id"], payment["provider_ref"])).provider_ref
+        except AlreadyPaid as exc:
+            # the buyer paid first: nothing to close (and no notice will come for it); the
+            # payment's own notice brings the money (a late payment is refunded or reviewed)
+            async with rt.unit_of_work():
+                await rt.db.execute(
+                    "UPDATE payments_instruction SET status = {}, error = {}, finished_at = {} WHERE id = {} "
+                    "AND status = {}",
+                    INSTRUCTION.transition(InstructionStatus.queued, InstructionEvent.fail),
+                    f"refused: {exc}"[:500], rt.clock.now(), instruction_id, InstructionStatus.queued,
+                )
+            return
     elif kind == "release":
         provider_ref = (await adp.release(
             ins["id"], payment["provider_ref"], ins["order_id"], ins["currency"], detail["merchant"],
@@ -88,6 +101,11 @@ async def send(rt: PluginRuntime, pid: str, instruction_id: str) -> None:
         provider_ref = (await adp.refund(
             ins["id"], payment["provider_ref"], ins["order_id"] or "", ins["currency"], ins["amount_minor"],
             detail["source"], detail.get("account_ref"),
+        )).provider_ref
+    elif kind == "compensate":
+        provider_ref = (await adp.compensate(
+            ins["id"], payment["provider_ref"], ins["order_id"] or "", ins["currency"], ins["amount_minor"],
+            detail["payer"], detail.get("account_ref"),
         )).provider_ref
     elif kind == "payout":
         provider_ref = (await adp.payout(

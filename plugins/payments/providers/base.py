@@ -28,6 +28,8 @@ NoticeType = Literal[
     "refund.failed",
     "payout.succeeded",
     "payout.failed",
+    "compensate.succeeded",
+    "compensate.failed",
 ]
 
 
@@ -82,7 +84,7 @@ class StatementLine(msgspec.Struct, frozen=True, kw_only=True):
     """One movement on the provider's statement, keyed by our ref (payment or instruction id)."""
 
     ref: str
-    type: Literal["payment", "release", "commission", "refund", "payout"]
+    type: Literal["payment", "release", "commission", "refund", "payout", "compensation"]
     amount: int
     currency: str
     at: datetime
@@ -95,6 +97,12 @@ class BadNotification(Exception):
     def __init__(self, code: str, detail: str) -> None:
         self.code = code
         super().__init__(detail)
+
+
+class AlreadyPaid(Exception):
+    """The provider refuses to close a payment the buyer has already paid (Alipay
+    ``ACQ.TRADE_STATUS_ERROR``, WeChat Pay ``ORDERPAID``, Stripe: a succeeded intent cannot be
+    cancelled). Final: retrying cannot help; the payment's own notice brings the money."""
 
 
 class ProviderAdapter(Protocol):
@@ -111,7 +119,8 @@ class ProviderAdapter(Protocol):
         ...
 
     async def close_payment(self, ref: str, provider_ref: str) -> Ack:
-        """Close an unpaid payment (timeout, cancelled checkout)."""
+        """Close an unpaid (or declined) payment: timeout, cancelled checkout; its ``payment.closed``
+        notice confirms. Raises :class:`AlreadyPaid` when the buyer paid first."""
         ...
 
     async def release(
@@ -130,6 +139,11 @@ class ProviderAdapter(Protocol):
 
     async def payout(self, ref: str, account_ref: str, currency: str, amount: int) -> Ack:
         """Pay a merchant account's balance out to its verified bank account."""
+        ...
+
+    async def compensate(self, ref: str, provider_ref: str, split_key: str, currency: str, amount: int,
+                         payer: Literal["merchant", "platform"], account_ref: str | None) -> Ack:
+        """Pay the buyer of the payment ``amount`` beyond the goods, from the merchant's account or the platform's."""
         ...
 
     async def register_account(self, owner_ref: str, holder_name: str, bank_account: str) -> str:

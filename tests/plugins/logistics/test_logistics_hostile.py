@@ -97,6 +97,46 @@ async def test_pushes_delivered_newest_first_and_twice_end_in_the_same_place(baz
     assert len(await m.outbox("order.delivered")) == 1
 
 
+async def test_a_worker_dying_mid_batch_loses_no_push(bazaar_factory: Any) -> None:
+    # issue 10 item 3, in logistics: pushes were marked delivered before they were sent, so a
+    # worker killed mid-batch (or a 5xx) left the rest of the batch marked but never sent
+    m = await make_market(bazaar_factory, sandbox={"hold": True})
+    order_id, shipment_id, waybill = await shipped(m)
+    await m.scan(waybill, "pickup", "transit", "out_for_delivery", "sign_proxy")
+    answered: list[int] = []
+
+    async def dies_after_one(path: str, headers: dict[str, str], body: bytes) -> int:
+        if answered:
+            raise RuntimeError("the worker was killed")
+        answered.append(200)
+        from bazaar.plugins.logistics import tracking
+
+        await tracking.receive_push(m.rt, "sandbox", headers, body)
+        return 200
+
+    carrier = m.rt.provider("carrier", "sandbox")
+    carrier.sender = dies_after_one
+    r = await m.c.post("/api/v1/logistics/sandbox/pushes/flush", headers=m.operator.headers)
+    assert r.status_code >= 400  # the batch died after its first push
+    rows = await m.rt.db.fetch("SELECT delivered FROM logistics_sandbox_push ORDER BY seq")
+    assert [bool(r["delivered"]) for r in rows] == [True] + [False] * (len(rows) - 1), rows
+
+    async def refuses(path: str, headers: dict[str, str], body: bytes) -> int:
+        return 503
+
+    carrier.sender = refuses
+    r = await m.c.post("/api/v1/logistics/sandbox/pushes/flush", headers=m.operator.headers)
+    assert r.status_code >= 400
+    rows = await m.rt.db.fetch("SELECT delivered FROM logistics_sandbox_push WHERE delivered = {}", False)
+    assert len(rows) == 4, "a refused push stays undelivered, and so does the rest of its batch"
+
+    carrier.sender = None
+    r = await m.c.post("/api/v1/logistics/sandbox/pushes/flush", headers=m.operator.headers)
+    assert r.status_code == 200 and r.json() == {"sent": 4}, r.text
+    assert (await m.shipment(shipment_id))["state"] == "delivered"
+    assert (await m.order(order_id))["state"] == "delivered"
+
+
 async def test_a_push_for_a_waybill_that_is_not_ours_or_someone_elses_is_parked(bazaar_factory: Any) -> None:
     m = await make_market(bazaar_factory, carriers=[
         {"code": "SF", "name": "SF Express"}, {"code": "ZTO", "name": "ZTO", "provider": "kuaidi100"}],

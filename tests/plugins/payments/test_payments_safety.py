@@ -91,3 +91,44 @@ async def test_a_reconciliation_with_its_period_reversed_is_422(bazaar_factory: 
                        json={"period_from": "2026-02-01T00:00:00Z", "period_to": "2026-01-01T00:00:00Z"})
     assert r.status_code == 422 and r.json()["code"] == "payments.period_reversed"
     assert r.json()["errors"][0]["field"] == "period_to"
+
+
+async def _flush(m: Any) -> None:
+    r = await m.c.post("/api/v1/payments/sandbox/notifications/flush", headers=m.operator.headers)
+    assert r.status_code == 200, r.text
+    await m.advance(seconds=1)  # instructions the notices caused are sent after commit
+
+
+async def test_closing_a_payment_the_buyer_already_paid_is_refused_not_left_in_flight(bazaar_factory: Any) -> None:
+    # found by tests/concurrency/test_kill_worker.py: a late payer's close instruction stayed `sent` for ever
+    m = await make_market(bazaar_factory, hold=True)
+    body = await m.buy()
+    assert (await m.pay(body)).status_code == 200  # paid at the last second; the notice is late
+    await m.advance(minutes=31)  # the checkout expires: payments closes the payment at the provider
+    await m.advance(seconds=1)
+    rows = await m.rt.db.fetch("SELECT status, error FROM payments_instruction WHERE kind = 'close'")
+    assert [r["status"] for r in rows] == ["failed"], rows  # the provider refused at once (it was paid)
+    assert "already" in rows[0]["error"]
+    await _flush(m)  # payment.succeeded for a cancelled checkout: refunded automatically
+    await _flush(m)  # refund.succeeded
+    r = await m.c.get(f"/api/v1/payments/checkouts/{body['id']}", headers=m.customer.headers)
+    assert r.json()["state"] == "resolved"
+    in_flight = await m.rt.db.fetch("SELECT kind FROM payments_instruction WHERE status IN ('queued', 'sent')")
+    assert in_flight == []
+    await m.advance(minutes=31)
+    r = await m.c.get("/api/v1/payments/admin/instructions/stuck", headers=m.operator.headers)
+    assert r.json()["items"] == []
+    assert (await m.reconcile())["mismatches"] == []
+
+
+async def test_closing_a_declined_payment_is_confirmed(bazaar_factory: Any) -> None:
+    m = await make_market(bazaar_factory)
+    body = await m.buy()
+    page = (await m.c.get(body["payment"]["pay_url"])).headers["location"]
+    assert (await m.c.post(page + "/decline")).status_code == 200
+    await m.advance(minutes=31)  # the checkout expires unpaid
+    await m.advance(seconds=1)
+    rows = await m.rt.db.fetch("SELECT status FROM payments_instruction WHERE kind = 'close'")
+    assert [r["status"] for r in rows] == ["succeeded"], rows  # was left `sent` (no notice came)
+    r = await m.c.get(page + "/status")
+    assert r.json()["status"] == "closed"

@@ -31,7 +31,7 @@ app = Litestar(route_handlers=[fixed], debug=False)
 if __name__ == "__main__":
     import uvicorn
 
-    from bazaar.core.kernel.cli import tcp_nodelay_for_workers
+    from bazaar.core.cli import tcp_nodelay_for_workers
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--workers", type=int, default=2)

@@ -1,6 +1,6 @@
 """The commerce core's CLI sub-commands: ``bazaar users create-operator`` and ``bazaar demo``.
 
-Declared in :data:`COMMANDS` (read by ``bazaar.core.kernel.cli``), like a plugin's ``Plugin.commands``.
+Declared in :data:`COMMANDS` (read by ``bazaar.core.cli``), like a plugin's ``Plugin.commands``.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import getpass
 import os
 import sys
 
-from bazaar.core.kernel.cli import settings_from_args
+from bazaar.core.cli_settings import settings_from_args
 from bazaar.sdk.plugin import Command
 
 

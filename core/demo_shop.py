@@ -118,7 +118,7 @@ class DemoShop:
 
     def _client(self) -> httpx.AsyncClient:
         if self._http is None:
-            from bazaar.core.root.app import create_app
+            from bazaar.core.root import create_app
 
             app: Any = create_app(runtime=self.rt, embedded_worker=False)
             self._http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://demo")

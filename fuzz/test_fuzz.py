@@ -49,7 +49,7 @@ class Server:
         env = {k: v for k, v in os.environ.items() if not k.startswith("BAZAAR_")}
         self.log = open(Path(self.dir) / "server.log", "w")  # noqa: SIM115
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "bazaar.core.kernel.cli", "serve", "--demo", "--port", str(self.port)],
+            [sys.executable, "-m", "bazaar.core.cli", "serve", "--demo", "--port", str(self.port)],
             cwd=self.dir, env=env, stdout=self.log, stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 240

@@ -27,7 +27,7 @@ import argparse
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from bazaar.core.kernel.cli import settings_from_args
+from bazaar.core.cli_settings import settings_from_args
 from bazaar.sdk.plugin import Command
 from bazaar.sdk.runtime import PluginRuntime
 
@@ -35,9 +35,9 @@ from bazaar.sdk.runtime import PluginRuntime
 @asynccontextmanager
 async def command_runtime(args: argparse.Namespace, *, run_due: bool = True) -> AsyncIterator[PluginRuntime]:
     """A started runtime for a command's settings; runs due timers before stopping unless told not to."""
-    from bazaar.core.kernel.runtime import Runtime
+    from bazaar.core.root import build_runtime
 
-    rt = Runtime(settings_from_args(args))
+    rt = build_runtime(settings_from_args(args))
     await rt.start()
     try:
         yield rt

@@ -191,7 +191,7 @@ async def test_create_operator_cli(bazaar_db_url, bazaar_files_dir, tmp_path):
     env = {**os.environ, "BAZAAR_DATABASE_URL": bazaar_db_url, "BAZAAR_OPERATOR_PASSWORD": "Admin-Secret-4242",
            "BAZAAR_FILES_DIR": bazaar_files_dir,
            "BAZAAR_SECURITY__ENCRYPTION_KEYS": f'{{k = "{Fernet.generate_key().decode()}"}}'}
-    cmd = [sys.executable, "-m", "bazaar.core.kernel.cli", "users", "create-operator", "--email", "root@example.com"]
+    cmd = [sys.executable, "-m", "bazaar.core.cli", "users", "create-operator", "--email", "root@example.com"]
     done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=60, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "operator created: usr_" in done.stdout

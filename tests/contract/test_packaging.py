@@ -90,7 +90,7 @@ def test_wheel_declares_the_command_and_the_test_kit(wheel):
     archive = zipfile.ZipFile(wheel)
     (entry_points,) = [n for n in archive.namelist() if n.endswith(".dist-info/entry_points.txt")]
     text = archive.read(entry_points).decode()
-    assert "bazaar = bazaar.core.kernel.cli:main" in text
+    assert "bazaar = bazaar.core.cli:main" in text
     assert "[pytest11]" in text and "bazaar.sdk.testing.pytest_plugin" in text
 
 
@@ -106,7 +106,7 @@ def test_bazaar_help_runs_from_the_installed_wheel(wheel, tmp_path):
     assert done.returncode == 0, done.stderr
     script = (
         "import sys\n"
-        "from bazaar.core.kernel.cli import main\n"
+        "from bazaar.core.cli import main\n"
         "try:\n"
         "    main(['--help'])\n"
         "except SystemExit as exc:\n"

@@ -5,6 +5,10 @@ The host is built directly (no database), with the root's ``BUILTINS`` or small 
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from typing import Any
 
 import pytest
@@ -75,3 +79,33 @@ def test_every_core_event_is_declared_by_the_built_in_that_emits_it():
     declared = [cls for p in BUILTINS for cls in p.events]
     assert sorted(c.__name__ for c in declared) == sorted(c.__name__ for c in core)
     assert len(declared) == len(set(declared)), "one emitter per core event"
+
+
+def cli(tmp_path: Any, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("BAZAAR_")}
+    return subprocess.run([sys.executable, "-m", "bazaar.core.cli", *args], capture_output=True, text=True,
+                          env={**clean, "BAZAAR_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}", **env},
+                          cwd=tmp_path, timeout=60)
+
+
+def test_bazaar_plugins_lists_the_built_ins_first_and_config_check_leaves_them_out(tmp_path):
+    out = cli(tmp_path, "plugins", "--json", BAZAAR_PLUGINS_ENABLED="hello")
+    assert out.returncode == 0, out.stderr
+    rows = json.loads(out.stdout)
+    builtins = [r["id"] for r in rows if r["builtin"]]
+    assert builtins == [p.id for p in BUILTINS] == [r["id"] for r in rows[: len(BUILTINS)]]
+    assert all(r["enabled"] and "config" not in r for r in rows[: len(BUILTINS)])
+    hello = next(r for r in rows if r["id"] == "hello")
+    assert hello["enabled"] and not hello["builtin"] and hello["config"]["greeting"] == "Hello"
+    text = cli(tmp_path, "plugins", BAZAAR_PLUGINS_ENABLED="hello").stdout.splitlines()
+    assert text[0].startswith("[core] core.users 0.1.0 - ")
+    assert any(line.startswith("[on ] hello 1.0.0 - ") for line in text)
+    assert any(line.startswith("[off] qualification ") for line in text)
+
+    check = cli(tmp_path, "config", "check", BAZAAR_PLUGINS_ENABLED="hello",
+                BAZAAR_SECURITY__ENCRYPTION_KEYS='{k1 = "' + "A" * 43 + '="}', BAZAAR_SECURITY__ACTIVE_KEY_ID="k1")
+    effective = json.loads(check.stdout)["plugins"]
+    assert effective["enabled"] == ["hello"] and set(effective) == {"enabled", "hello"}
+
+    refused = cli(tmp_path, "plugins", BAZAAR_PLUGINS_ENABLED="core.orders")
+    assert refused.returncode == 2 and "'core.orders': built into the core and always on" in refused.stderr

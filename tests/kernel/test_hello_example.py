@@ -145,7 +145,7 @@ async def test_thank_route_reads_the_core_through_the_facades(bazaar_factory):
 
 @ONE_ENGINE
 def test_hello_command_is_declared_and_greets_from_the_config(tmp_path, monkeypatch, capsys):
-    from bazaar.core.kernel.cli import main
+    from bazaar.core.cli import main
 
     monkeypatch.setenv("BAZAAR_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.sqlite3'}")
     monkeypatch.setenv("BAZAAR_PLUGINS_ENABLED", "hello")

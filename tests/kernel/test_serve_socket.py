@@ -12,7 +12,7 @@ import socket
 
 from uvicorn.config import Config
 
-from bazaar.core.kernel.cli import tcp_nodelay_for_workers
+from bazaar.core.cli import tcp_nodelay_for_workers
 
 
 async def test_the_socket_bound_for_workers_gives_accepted_connections_tcp_nodelay():

@@ -279,7 +279,7 @@ async def test_two_worker_processes_run_each_timer_exactly_once(bazaar_factory, 
     logs = [(tmp_path / f"{name}.out").open("w+") for name in names]
     procs = [
         subprocess.Popen(
-            [sys.executable, "-m", "bazaar.core.kernel.cli", "worker"],
+            [sys.executable, "-m", "bazaar.core.cli", "worker"],
             env={**env, "BAZAAR_DATABASE_URL": _url_with(bazaar_db_url, application_name=name)},
             stdout=log,
             stderr=subprocess.STDOUT,

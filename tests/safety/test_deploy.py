@@ -15,7 +15,7 @@ pytestmark = pytest.mark.bazaar_engines("sqlite")
 
 def bazaar_cli(*args: str, env: dict[str, str] | None = None, cwd: str | None = None) -> subprocess.CompletedProcess[str]:
     base = {k: v for k, v in os.environ.items() if not k.startswith("BAZAAR_")}
-    return subprocess.run([sys.executable, "-m", "bazaar.core.kernel.cli", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "bazaar.core.cli", *args], capture_output=True, text=True,
                           env={**base, **(env or {})}, cwd=cwd, timeout=60)
 
 

@@ -297,7 +297,7 @@ def test_scalar_key_beside_a_dotted_plugin_table_is_refused():
 def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("BAZAAR_")}
     return subprocess.run(
-        [sys.executable, "-m", "bazaar.core.kernel.cli", *args],
+        [sys.executable, "-m", "bazaar.core.cli", *args],
         env={**clean, **(env or {})},
         cwd=cwd,
         capture_output=True,

@@ -56,7 +56,7 @@ def test_no_database_file_and_no_place_configured_refuses_to_start(url: str) -> 
 
 def cli(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("BAZAAR_")}
-    return subprocess.run([sys.executable, "-m", "bazaar.core.kernel.cli", *args], env={**clean, **env},
+    return subprocess.run([sys.executable, "-m", "bazaar.core.cli", *args], env={**clean, **env},
                           capture_output=True, text=True, timeout=120, cwd=cwd)
 
 

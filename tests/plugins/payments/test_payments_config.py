@@ -89,7 +89,7 @@ async def test_ledger_rows_are_immutable_in_the_database(bazaar_factory: Any) ->
 
 
 def test_payments_cli_is_declared() -> None:
-    from bazaar.core.kernel.cli import build_parser
+    from bazaar.core.cli import build_parser
     from bazaar.plugins.payments.escrow import plugin as escrow
     from bazaar.plugins.payments.instant import plugin as instant
 
@@ -101,7 +101,7 @@ def test_payments_cli_is_declared() -> None:
 def test_payments_payout_command_runs_on_a_migrated_database(tmp_path, monkeypatch, capsys) -> None:
     import json
 
-    from bazaar.core.kernel.cli import main
+    from bazaar.core.cli import main
 
     monkeypatch.setenv("BAZAAR_DATABASE_URL", f"sqlite:///{tmp_path / 'payout.sqlite3'}")
     monkeypatch.setenv("BAZAAR_PLUGINS_ENABLED", "payments.instant")

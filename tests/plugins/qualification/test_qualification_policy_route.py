@@ -50,7 +50,7 @@ def test_cli_plugins_policy_shows_override_and_sources(tmp_path):
         "BAZAAR_PLUGINS__QUALIFICATION__TERMINATION_NOTICE_DAYS": "45",
         "BAZAAR_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}",
     })
-    out = subprocess.run([sys.executable, "-m", "bazaar.core.kernel.cli", "plugins", "--policy", "--json"],
+    out = subprocess.run([sys.executable, "-m", "bazaar.core.cli", "plugins", "--policy", "--json"],
                          capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60)
     assert out.returncode == 0, out.stderr
     row = next(p for p in json.loads(out.stdout) if p["id"] == "qualification")
@@ -59,7 +59,7 @@ def test_cli_plugins_policy_shows_override_and_sources(tmp_path):
                                                 "source": "P2B 4", "basis": "law"}
     assert lines["reverify_interval_days"]["value"] is None
     assert lines["reverify_interval_days"]["origin"] == "preset:eu"
-    text = subprocess.run([sys.executable, "-m", "bazaar.core.kernel.cli", "plugins", "--policy"],
+    text = subprocess.run([sys.executable, "-m", "bazaar.core.cli", "plugins", "--policy"],
                           capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60)
     assert text.returncode == 0
     row = next(line.split() for line in text.stdout.splitlines() if line.split()[:1] == ["termination_notice_days"])
@@ -70,7 +70,7 @@ def test_bad_override_refuses_to_start(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("BAZAAR_")}
     env.update({"BAZAAR_PLUGINS_ENABLED": "qualification",
                 "BAZAAR_PLUGINS__QUALIFICATION__LISTING_REVIEW_MODE": "whenever"})
-    out = subprocess.run([sys.executable, "-m", "bazaar.core.kernel.cli", "plugins", "--policy"],
+    out = subprocess.run([sys.executable, "-m", "bazaar.core.cli", "plugins", "--policy"],
                          capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60)
     assert out.returncode != 0
     assert "plugins.qualification.listing_review_mode" in out.stderr + out.stdout

@@ -1,6 +1,8 @@
 """The ``bazaar`` command: serve, worker, migrate, plugins, config check, files purge, and declared commands.
 
-Beyond the kernel's own sub-commands, the parser is built from declarations: the core's
+An entry point: it starts from the composition root (:mod:`bazaar.core.root`), which builds
+the runtime and the app from the kernel, the core's built-in domains and the enabled plugins.
+Beyond its own sub-commands, the parser is built from declarations: the core's
 (``bazaar.core.commands.COMMANDS``: ``users``, ``demo``) and every installed plugin's
 ``Plugin(commands=(Command(name, help, configure, run),))``. Nothing registers itself by
 being imported.
@@ -19,47 +21,23 @@ from typing import Any
 import msgspec
 
 from bazaar.core import KERNEL_VERSION
-from bazaar.core.kernel.config import Settings, load_settings, mask
+from bazaar.core.cli_settings import DEMO_DB, demo_overrides, settings_from_args
+from bazaar.core.commands import COMMANDS as CORE_COMMANDS
+from bazaar.core.demo import demo_state, seed_and_print
+from bazaar.core.kernel.config import Settings, mask
+from bazaar.core.kernel.plugins import discover
+from bazaar.core.kernel.runtime import Runtime
+from bazaar.core.root import build_host, build_runtime
 from bazaar.sdk.errors import ConfigError, PluginError
 from bazaar.sdk.plugin import Command
 
-DEMO_DB = "sqlite:///bazaar-demo.sqlite3"
-
-
-def demo_state() -> dict[str, Any]:
-    from bazaar.core.demo import demo_state as state
-
-    return state()
-
-
-#: the kernel's own sub-commands (a declared command may not take these names)
+#: the built-in sub-commands (a declared command may not take these names)
 KERNEL_COMMANDS = ("serve", "worker", "migrate", "plugins", "config", "files")
 
-
-def demo_overrides() -> dict[str, Any]:
-    """``--demo``: a SQLite file here, every built-in plugin with its ``cn`` preset."""
-    from bazaar.core.demo import DEMO_PLUGINS
-
-    state = demo_state()
-    key = state["encryption_key"]
-    sandbox = {"allow_sandbox": True, "sandbox": {"secret": state["sandbox_secret"]}}
-    return {
-        "database": {"url": os.environ.get("BAZAAR_DATABASE_URL", DEMO_DB)},
-        "plugins": {"enabled": DEMO_PLUGINS, "payments": {"escrow": sandbox, "instant": sandbox},
-                    "logistics": {"allow_sandbox": True, "sandbox": {"secret": state["sandbox_secret"]}}},
-        "security": {"encryption_keys": {"demo": key}, "active_key_id": "demo"},
-    }
+__all__ = ["DEMO_DB", "demo_overrides", "main", "settings_from_args"]
 
 
-def settings_from_args(args: argparse.Namespace) -> Settings:
-    """Settings for a command: the config file, the environment, and ``--demo`` if given."""
-    overrides = demo_overrides() if getattr(args, "demo", False) else None
-    return load_settings(args.config, overrides=overrides)
-
-
-def _runtime(settings: Settings) -> Any:
-    from bazaar.core.root import build_runtime
-
+def _runtime(settings: Settings) -> Runtime:
     return build_runtime(settings)
 
 
@@ -112,8 +90,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
     settings = settings_from_args(args)
     asyncio.run(_migrate(settings))
     if args.demo:
-        from bazaar.core.demo import seed_and_print
-
         asyncio.run(seed_and_print(settings))
     env = {"BAZAAR_CONFIG": args.config} if args.config else {}
     if args.demo:
@@ -174,32 +150,33 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 
 def cmd_plugins(args: argparse.Namespace) -> int:
-    from bazaar.core.kernel.plugins import PluginHost, discover
-
+    """The core's built-ins (always on), then every installed plugin, with the config in force."""
     settings = settings_from_args(args)
-    host = PluginHost.build(settings)
+    host = build_host(settings)
     rows = []
-    for pid, plugin in sorted(discover().items()):
+    for pid, plugin in [*host.builtin.items(), *sorted(discover().items())]:
         loaded = host.loaded.get(pid)
+        builtin = host.is_builtin(pid)
         row: dict[str, Any] = {
             "id": pid,
             "version": plugin.version,
             "enabled": loaded is not None,
+            "builtin": builtin,
             "summary": plugin.summary,
             "requires": list(plugin.requires),
             "conflicts": list(plugin.conflicts),
             "kernel": plugin.kernel,
         }
-        if loaded is not None:
+        if loaded is not None and not builtin:
             row["config"] = mask(loaded.config)
-            if args.policy and plugin.policy is not None:
-                row["policy"] = plugin.policy(loaded.config)
+        if loaded is not None and args.policy and plugin.policy is not None:
+            row["policy"] = plugin.policy(loaded.config)
         rows.append(row)
     if args.json:
         print(msgspec.json.encode(rows).decode())
         return 0
     for row in rows:
-        mark = "on " if row["enabled"] else "off"
+        mark = "core" if row["builtin"] else "on " if row["enabled"] else "off"
         print(f"[{mark}] {row['id']} {row['version']} - {row['summary']}")
         if "config" in row:
             print(f"      config: {msgspec.json.encode(row['config']).decode()}")
@@ -226,15 +203,14 @@ def _policy_table(policy: Any) -> str:
 
 def cmd_config_check(args: argparse.Namespace) -> int:
     from bazaar.core.kernel.files import build_storage
-    from bazaar.core.kernel.plugins import PluginHost
 
     settings = settings_from_args(args)
-    host = PluginHost.build(settings)
+    host = build_host(settings)
     build_storage(settings)  # refuses a deployment with nowhere to keep stored files
     effective = mask(settings)
     effective["plugins"] = {
         "enabled": host.order,
-        **{pid: mask(loaded.config) for pid, loaded in host.loaded.items()},
+        **{pid: mask(loaded.config) for pid, loaded in host.loaded.items() if not host.is_builtin(pid)},
     }
     print(msgspec.json.format(msgspec.json.encode(effective), indent=2).decode())
     from bazaar.core.kernel.checks import all_findings
@@ -273,9 +249,6 @@ def declared_commands() -> list[Command]:
     Plugins that share one declaration (both payments plugins declare ``payments``) give
     one sub-command; two different commands with one name are a ``PluginError``.
     """
-    from bazaar.core.commands import COMMANDS as CORE_COMMANDS
-    from bazaar.core.kernel.plugins import discover
-
     commands: list[Command] = []
     for command in [*CORE_COMMANDS, *(c for _, p in sorted(discover().items()) for c in p.commands)]:
         if command not in commands:
@@ -364,6 +337,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    from bazaar.core.kernel.cli import main as _main  # the importable module, not __main__
+    from bazaar.core.cli import main as _main  # the importable module, not __main__
 
     sys.exit(_main())

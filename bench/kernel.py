@@ -64,9 +64,9 @@ async def _insert_timers(url: str, n: int, tag: str) -> None:
 async def _emit_events(config: Path, n: int) -> float:
     """Emit ``n`` events through the kernel's event bus; returns events per second."""
     from bazaar.core.kernel.config import load_settings
-    from bazaar.core.kernel.runtime import Runtime
+    from bazaar.core.root import build_runtime
 
-    rt = Runtime(load_settings(config, environ={}))
+    rt = build_runtime(load_settings(config, environ={}))
     await rt.start()
     try:
         started = time.perf_counter()

@@ -33,10 +33,10 @@ import asyncpg
 import httpx
 from cryptography.fernet import Fernet
 
-from bazaar.core.kernel.app import create_app
 from bazaar.core.kernel.clock import ManualClock
 from bazaar.core.kernel.config import load_settings
 from bazaar.core.kernel.runtime import Runtime
+from bazaar.core.root import build_runtime, create_app
 from bazaar.plugins.logistics.carriers.sandbox.carrier import HEADER, sign
 from bazaar.sdk.api import new_id
 from bazaar.sdk.bulk import insert_rows
@@ -62,7 +62,7 @@ async def runtime(url: str, plugins: list[str]) -> Runtime:
                     "logistics": {"allow_sandbox": True, "sandbox": {"secret": SECRET, "tolerance_seconds": 3600}},
                     "payments": {"escrow": {"allow_sandbox": True, "sandbox": {"secret": SECRET}}}},
     }
-    rt = Runtime(load_settings(environ={}, overrides=overrides), clock=ManualClock(START))
+    rt = build_runtime(load_settings(environ={}, overrides=overrides), clock=ManualClock(START))
     await rt.start()
     await rt.migrate()
     return rt

@@ -17,12 +17,11 @@ import httpx
 
 
 async def measure(config: Path, files: Path) -> dict[str, int]:
-    from bazaar.core.kernel.app import create_app
     from bazaar.core.kernel.config import load_settings
-    from bazaar.core.kernel.runtime import Runtime
+    from bazaar.core.root import build_runtime, create_app
 
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    rt = Runtime(load_settings(config, environ={}))
+    rt = build_runtime(load_settings(config, environ={}))
     app = create_app(runtime=rt, embedded_worker=False)
     engine = rt.db.engine
     cls = type(engine)

@@ -45,7 +45,7 @@ def _ask_password() -> str:
 
 
 def _run_users(args: argparse.Namespace) -> int:
-    from bazaar.core.kernel.runtime import Runtime
+    from bazaar.core.root import build_runtime
     from bazaar.core.users.service import create_user
 
     if args.password_stdin:
@@ -56,7 +56,7 @@ def _run_users(args: argparse.Namespace) -> int:
         password = _ask_password()
 
     async def run() -> str:
-        rt = Runtime(settings_from_args(args))
+        rt = build_runtime(settings_from_args(args))
         await rt.start()
         try:
             await rt.migrate()

@@ -25,7 +25,9 @@ from bazaar.sdk.demo import DemoContext
 if TYPE_CHECKING:
     from bazaar.core.kernel.runtime import Runtime
 
-DEMO_PLUGINS: list[str] = ["qualification", "payments.escrow", "logistics", "logistics.cod"]
+DEMO_PLUGINS: list[str] = [
+    "qualification", "payments.escrow", "logistics", "logistics.cod", "aftersales", "complaints", "reviews",
+]
 DEMO_STATE = "bazaar-demo.json"
 
 CATEGORIES = {
@@ -133,10 +135,10 @@ async def seed_plugins(rt: Runtime, shop: DemoContext) -> list[str]:
 
 async def seed_and_print(settings: Settings, *, migrate: bool = False) -> None:
     """Seed the demo data (once), then each plugin's, and print the logins."""
-    from bazaar.core.kernel.runtime import Runtime
+    from bazaar.core.root import build_runtime
 
     state = demo_state()
-    rt = Runtime(settings)
+    rt = build_runtime(settings)
     await rt.start()
     try:
         if migrate:

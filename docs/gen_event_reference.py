@@ -4,9 +4,11 @@
     python docs/gen_event_reference.py --write    # write docs/events.md
     python docs/gen_event_reference.py --check    # exit 1 when docs/events.md is stale
 
-Sources: the core's events (``bazaar.sdk.events``) and the ``events`` of every installed
-plugin (``Plugin(events=...)``): type, emitter, fields with their types, the docstring,
-and the plugins whose ``subscribes`` globs match. Edit the classes, not the output.
+Sources: the core's events (``bazaar.sdk.events``, emitted by the built-in domains that list
+them on their ``Plugin(events=...)``) and the ``events`` of every installed plugin: type,
+emitter, fields with their types, the docstring, the listeners (``Plugin.listeners``, in the
+emitting transaction) and the plugins whose ``subscribes`` globs match. Edit the classes,
+not the output.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin, get_typ
 import msgspec
 
 from bazaar.core.kernel.plugins import discover
+from bazaar.core.root import BUILTINS
 from bazaar.sdk import events as core_events
 from bazaar.sdk.events import Event
 
@@ -124,13 +127,16 @@ def field_table(cls: type) -> list[str]:
 def section(cls: type[Event], emitter: str, plugins: dict[str, Any]) -> list[str]:
     tag = cls.event_type()
     subscribers = sorted(pid for pid, p in plugins.items() if any(fnmatch.fnmatchcase(tag, g) for g in p.subscribes))
+    listeners = [p.id for p in BUILTINS if tag in p.listeners] + sorted(
+        pid for pid, p in plugins.items() if tag in p.listeners)
     doc = inspect.cleandoc(cls.__dict__.get("__doc__") or "(undocumented)")
     return [
         f"### `{tag}`",
         "",
         f"*Emitter*: {emitter} · *Class*: `{cls.__module__}.{cls.__name__}` · "
         f"*Subject*: `{cls.subject_field or '-'}` · "
-        f"*Subscribers*: {', '.join(f'`{s}`' for s in subscribers) or 'none installed'}",
+        + (f"*Listeners (same transaction)*: {', '.join(f'`{pid}`' for pid in listeners)} · " if listeners else "")
+        + f"*Subscribers*: {', '.join(f'`{s}`' for s in subscribers) or 'none installed'}",
         "",
         doc,
         "",
@@ -142,10 +148,12 @@ def section(cls: type[Event], emitter: str, plugins: dict[str, Any]) -> list[str
 def reference() -> str:
     """The whole of docs/events.md."""
     core, emitters, plugins = declared()
-    out = [HEADER, "## Core events", "", "Emitted by the commerce core (`bazaar.sdk.events`).", ""]
+    out = [HEADER, "## Core events", "",
+           "Emitted by the commerce core's built-in domains (`core.*`); the classes are in `bazaar.sdk.events`.", ""]
     shared: list[type] = []
+    core_emitters = {cls: [p.id for p in BUILTINS if cls in p.events] for cls in core}
     for cls in core:
-        out += section(cls, "core", plugins)
+        out += section(cls, ", ".join(f"`{pid}`" for pid in core_emitters[cls]) or "core", plugins)
     for pid in sorted({p for ids in emitters.values() for p in ids}):
         owned = [cls for cls, ids in emitters.items() if ids[0] == pid]
         if not owned:

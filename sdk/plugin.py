@@ -13,7 +13,8 @@ Example (``examples/bazaar-hello``)::
         piccolo_app="bazaar_hello.piccolo_app",   # tables + migrations
         routes=(HelloController,),     # Litestar handlers, mounted under /api/v1
         timers={"hello.remind": remind},          # timer kind -> async handler
-        subscribes=("order.*",),       # event types handed to bazaar_handle_event
+        subscribes=("order.*",),       # event types handed to bazaar_handle_event (after commit)
+        listeners={"order.cancelled": forget},    # run by rt.emit inside the emitting transaction
         events=(HelloGreeted,),        # the typed events it emits (its events.py)
         commands=(Command("hello", "greet from the shell", configure, run),),
     )
@@ -26,7 +27,7 @@ and in the package's ``pyproject.toml``::
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -38,6 +39,8 @@ class NoConfig(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
 
 
 TimerHandler = Callable[..., Awaitable[None]]
+#: ``async def listener(rt: PluginRuntime, event: <the Event subclass>) -> None``
+Listener = Callable[[Any, Any], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,12 @@ class Plugin:
     routes: Sequence[Any] = ()
     timers: dict[str, TimerHandler] = field(default_factory=dict)
     subscribes: Sequence[str] = ()
+    #: event type -> ``async def listener(rt, event)``: called by ``rt.emit`` inside the emitting
+    #: transaction, before ``emit`` returns; what it writes commits or rolls back with the change,
+    #: and an error it raises fails the emitter. For work that must not be missing if the change
+    #: commits (the core's domains keep each other consistent this way); anything slower or that
+    #: may fail on its own belongs in ``bazaar_handle_event`` (``subscribes``), after commit.
+    listeners: Mapping[str, Listener] = field(default_factory=dict)
     #: ``policy(config)``: the policy lines in force (key, value, origin, source), for ``bazaar plugins --policy``
     policy: Callable[[Any], list[dict[str, Any]] | dict[str, Any]] | None = None
     #: ``checks(config, production) -> list[Finding]``: run by ``bazaar config check [--production]``
@@ -88,8 +97,10 @@ class Plugin:
     def __post_init__(self) -> None:
         if not self.id or self.id != self.id.strip().lower():
             raise ValueError(f"plugin id must be lower-case and non-empty: {self.id!r}")
+        # the core's built-in domains (ids ``core.<domain>``) share the ``core.`` timer namespace
+        prefix = "core." if self.id.startswith("core.") else self.id + "."
         for kind in self.timers:
-            if not kind.startswith(self.id + "."):
+            if not kind.startswith(prefix):
                 raise ValueError(
-                    f"plugin {self.id!r}: timer kind {kind!r} must start with {self.id + '.'!r}"
+                    f"plugin {self.id!r}: timer kind {kind!r} must start with {prefix!r}"
                 )

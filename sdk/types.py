@@ -123,12 +123,58 @@ class OrderDraft(msgspec.Struct, frozen=True, kw_only=True):
     region: str | None = None
 
 
+PromotionKind = Literal["promotion", "coupon", "points", "bundle", "gift", "free_shipping"]
+
+
 class Discount(msgspec.Struct, frozen=True, kw_only=True):
-    """A discount a plugin grants on one merchant's order; amounts are summed, capped at the subtotal."""
+    """A discount a plugin grants on one merchant's order; amounts are summed, capped at the subtotal.
+
+    The optional terms are recorded with the order so a refund can be explained and re-priced:
+    ``sku_ids`` the lines it covers (none: every line), ``min_quantity`` the units a ``bundle``
+    needs, ``gift_sku_id`` the SKU a ``gift`` makes free (``amount`` = its price).
+    """
 
     code: str
     label: str
     amount: Money
+    kind: PromotionKind = "promotion"
+    sku_ids: tuple[str, ...] = ()
+    min_quantity: int | None = None
+    gift_sku_id: str | None = None
+
+
+class OrderPromotion(msgspec.Struct, frozen=True, kw_only=True):
+    """A discount as recorded on an order (after the cap), or ``free_shipping``: the fee waived because
+    the subtotal reached ``threshold``."""
+
+    code: str
+    label: str
+    kind: PromotionKind
+    amount: Money
+    sku_ids: tuple[str, ...] = ()
+    min_quantity: int | None = None
+    gift_sku_id: str | None = None
+    threshold: int | None = None
+    plugin: str | None = None
+
+
+class Acknowledgement(msgspec.Struct, frozen=True, kw_only=True):
+    """A confirmation the buyer must tick at checkout (never pre-ticked), e.g. that an item is not
+    returnable without reason. ``sku_ids``: the lines it is about (none: the whole checkout)."""
+
+    id: str
+    text: str
+    sku_ids: tuple[str, ...] = ()
+
+
+class AcknowledgementRecord(msgspec.Struct, frozen=True, kw_only=True):
+    """An acknowledgement the buyer ticked, kept with the order as evidence."""
+
+    id: str
+    text: str
+    sku_ids: tuple[str, ...] = ()
+    plugin: str | None = None
+    accepted_at: datetime | None = None
 
 
 class PaymentMethod(msgspec.Struct, frozen=True, kw_only=True):
@@ -186,6 +232,13 @@ class OrderSnapshot(msgspec.Struct, frozen=True, kw_only=True):
     delivered_at: datetime | None = None
     completed_at: datetime | None = None
     cancelled_at: datetime | None = None
+    subtotal: Money | None = None
+    shipping: Money | None = None
+    discount: Money | None = None
+    #: the discounts granted (with their terms) and any free shipping, as recorded at checkout
+    promotions: tuple[OrderPromotion, ...] = ()
+    #: what the buyer confirmed at checkout (``bazaar_collect_checkout_acknowledgements``)
+    acknowledgements: tuple[AcknowledgementRecord, ...] = ()
 
 
 class CheckoutSnapshot(msgspec.Struct, frozen=True, kw_only=True):

@@ -10,14 +10,13 @@ from litestar.di import NamedDependency
 from litestar.handlers.base import BaseRouteHandler
 
 from bazaar.core.auth.actor import ANONYMOUS, Actor
+from bazaar.core.users.service import actor_for_credential
 from bazaar.sdk.errors import PermissionDenied, Unauthorized
 
 AUTH_LEVELS = ("public", "user", "operator", "merchant", "merchant_owner")
 
 
 async def resolve_actor(connection: ASGIConnection[Any, Any, Any, Any]) -> Actor:
-    from bazaar.core.users.service import actor_for_credential
-
     header = connection.headers.get("authorization", "")
     credential = None
     if header[:7].lower() == "bearer ":

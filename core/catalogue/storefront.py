@@ -37,6 +37,7 @@ from bazaar.core.catalogue.schemas import (
 )
 from bazaar.core.catalogue.search import backend, parse_terms
 from bazaar.core.kernel.runtime import Runtime
+from bazaar.core.merchants.service import badges
 from bazaar.sdk.errors import FieldProblem, NotFound, ValidationFailed
 from bazaar.sdk.money import Money
 from bazaar.sdk.types import ProductSummary
@@ -186,8 +187,6 @@ async def _with_badges(rt: Runtime, items: list[Any]) -> list[Any]:
     """Put the plugins' merchant badges on each item's merchant (no work when no plugin gives any)."""
     if not items or not rt.plugins.impls("bazaar_collect_merchant_badges"):
         return items
-    from bazaar.core.merchants.service import badges
-
     marks = await badges(rt, [item.merchant.id for item in items])
     return [
         msgspec.structs.replace(item, merchant=msgspec.structs.replace(item.merchant, badges=marks[item.merchant.id]))

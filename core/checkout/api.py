@@ -20,6 +20,7 @@ from bazaar.sdk.errors import (
     ProviderError,
     ValidationFailed,
 )
+from bazaar.sdk.types import Acknowledgement
 
 Lines = Annotated[str, Parameter(min_length=1, max_length=4000, description="sku_id:quantity,... e.g. sku_X:2,sku_Y:1")]
 Country = Annotated[str | None, Parameter(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2 destination")]
@@ -38,6 +39,13 @@ class PaymentMethodsController(Controller):
         items, subtotal = await service.payment_methods(rt, actor, lines, country, region)
         return PaymentMethodsOut(items=items, subtotal=subtotal)
 
+    @get("/acknowledgements", operation_id="checkout_acknowledgements", opt={"auth": "public"},
+         responses=problems(ValidationFailed, Conflict))
+    async def acknowledgements(self, rt: RuntimeDep, actor: ActorDep, lines: Lines, country: Country = None,
+                               region: Region = None) -> list[Acknowledgement]:
+        """What the buyer must tick to check out these lines (send the ids as ``acknowledgements``)."""
+        return await service.acknowledgements_for(rt, actor, lines, country, region)
+
 
 class CheckoutsController(Controller):
     path = "/checkouts"
@@ -53,7 +61,8 @@ class CheckoutsController(Controller):
         first result (``Idempotent-Replayed: true``) and create nothing; the same key with
         another body is ``422 idempotency_key_reused``. Errors: ``422`` line problems (each
         field listed), ``409 price_changed``, ``409 insufficient_stock``,
-        ``422 unknown_payment_method``, ``409 plugin_vetoed``.
+        ``422 unknown_payment_method``, ``422 acknowledgement_required`` (field
+        ``acknowledgements``), ``409 plugin_vetoed``.
         """
         out, replayed = await service.create(rt, actor, data, idempotency_key(request.headers))
         return Response(out, status_code=201, headers={"Idempotent-Replayed": "true"} if replayed else None)

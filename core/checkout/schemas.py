@@ -53,6 +53,8 @@ class CheckoutCreate(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_f
     shipping_address: ShippingAddressIn
     payment_method: Code
     buyer_note: Note = ""
+    #: ids of the acknowledgements the buyer ticked (``GET /checkout/acknowledgements``); never pre-ticked
+    acknowledgements: Annotated[list[Annotated[str, Meta(min_length=1, max_length=200)]], Meta(max_length=100)] = []
 
 
 class CheckoutOrderOut(msgspec.Struct, frozen=True, kw_only=True):

@@ -23,7 +23,7 @@ import msgspec
 
 from bazaar.core.auth.actor import Actor
 from bazaar.core.catalogue.states import ListingStatus
-from bazaar.core.checkout import policy
+from bazaar.core.checkout import acknowledgements, policy, promotions
 from bazaar.core.checkout.schemas import CheckoutCreate, CheckoutOrderOut, CheckoutOut, PaymentOut
 from bazaar.core.checkout.states import CHECKOUT, CheckoutEvent, CheckoutStatus, settle_event
 from bazaar.core.inventory import service as inventory
@@ -48,6 +48,7 @@ from bazaar.sdk.money import Money
 from bazaar.sdk.states import deadlines
 from bazaar.sdk.timers import Due
 from bazaar.sdk.types import (
+    Acknowledgement,
     CheckoutQuote,
     CheckoutSnapshot,
     Discount,
@@ -227,6 +228,16 @@ async def payment_methods(rt: Runtime, actor: Actor, lines_query: str, country: 
     return await offered_methods(rt, rt.context(actor.user_id, actor.roles), quote), quote.subtotal
 
 
+async def acknowledgements_for(rt: Runtime, actor: Actor, lines_query: str, country: str | None,
+                               region: str | None) -> list[Acknowledgement]:
+    """What the buyer will have to tick to check out these lines (sorted by id)."""
+    parsed = policy.parse_lines_query(lines_query)
+    lines = await check_lines(rt, [(sku, qty, None) for sku, qty in parsed])
+    quote = _quote(rt, actor.user_id, lines, country, region)
+    asked = await acknowledgements.required(rt, rt.context(actor.user_id, actor.roles), quote)
+    return [ack for _, ack in asked.values()]
+
+
 def _provider_for(rt: Runtime, method_id: str, offered: list[PaymentMethod]) -> tuple[PaymentMethod, str]:
     method = next((m for m in offered if m.id == method_id), None)
     answer = rt.plugins.select("bazaar_select_payment_provider", method=method_id)
@@ -300,6 +311,8 @@ async def _create(rt: Runtime, actor: Actor, data: CheckoutCreate, idempotency_k
     quote = _quote(rt, customer_id, lines, address.country, address.region)
     method, provider_id = _provider_for(rt, data.payment_method, await offered_methods(rt, ctx, quote))
     await rt.plugins.objections("bazaar_checkout_objections", ctx=ctx, quote=quote)
+    asked = await acknowledgements.required(rt, ctx, quote)
+    acknowledgements.check(asked, list(data.acknowledgements))
     checkout_id = new_id("chk")
     await inventory.reserve(rt, sorted((ln.sku_id, ln.quantity) for ln in lines), ref=checkout_id, actor_id=actor.user_id)
 
@@ -315,17 +328,21 @@ async def _create(rt: Runtime, actor: Actor, data: CheckoutCreate, idempotency_k
         subtotal = sum(s.unit_price.amount * s.quantity for s in snaps)
         draft = OrderDraft(merchant_id=merchant_id, currency=cur, lines=snaps,
                            subtotal=Money(amount=subtotal, currency=cur), country=address.country, region=address.region)
-        shipping = _shipping(rt, draft)
-        discount = policy.capped_discount(await _discounts(rt, ctx, draft), subtotal)
+        shipping, waived = _shipping(rt, draft)
+        granted = await _discounts(rt, ctx, draft)
+        discount = policy.capped_discount([d.amount.amount for _, d in granted], subtotal)
+        recorded = promotions.record(granted, discount, currency=cur, waived=waived,
+                                     threshold=rt.settings.checkout.free_shipping_over_minor)
         total = policy.order_total(subtotal, shipping, discount)
         order_id = new_id("ord")
         await rt.db.execute(
             "INSERT INTO orders_order (id, checkout_id, merchant_id, customer_id, state, currency, subtotal_minor, "
             "shipping_minor, discount_minor, total_minor, refunded_minor, payment_method, payment_provider, "
-            "aftersales_open, shipping_address, buyer_note, created_at, updated_at) VALUES "
-            "({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, 0, {}, {}, {}, {}, {}, {}, {})",
+            "aftersales_open, shipping_address, buyer_note, promotions, acknowledgements, created_at, updated_at) "
+            "VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, 0, {}, {}, {}, {}, {}, {}, {}, {}, {})",
             order_id, checkout_id, merchant_id, customer_id, ORDER.initial, cur, subtotal, shipping, discount, total,
-            method.id, provider_id, False, sealed, data.buyer_note, now, now,
+            method.id, provider_id, False, sealed, data.buyer_note, recorded,
+            acknowledgements.for_order(asked, {ln.sku_id for ln in mlines}, now), now, now,
         )
         for line, snap in zip(mlines, snaps, strict=True):
             await rt.db.execute(
@@ -375,25 +392,27 @@ def _json_text(value: Any, default: str) -> str:
     return value if isinstance(value, str) else msgspec.json.encode(value).decode()
 
 
-def _shipping(rt: Runtime, draft: OrderDraft) -> int:
+def _shipping(rt: Runtime, draft: OrderDraft) -> tuple[int, int]:
+    """The shipping fee, and the flat fee the free-shipping threshold waived (recorded on the order)."""
     answer = rt.plugins.select("bazaar_select_shipping_fee", draft=draft)
     if answer is None:
         cfg = rt.settings.checkout
-        return policy.shipping_fee(draft.subtotal.amount, flat=cfg.flat_shipping_minor, free_over=cfg.free_shipping_over_minor)
+        fee = policy.shipping_fee(draft.subtotal.amount, flat=cfg.flat_shipping_minor, free_over=cfg.free_shipping_over_minor)
+        return fee, cfg.flat_shipping_minor - fee
     plugin, fee = answer
     if not isinstance(fee, Money) or fee.currency != draft.currency or fee.amount < 0:
         raise ProviderError(f"plugin {plugin!r} priced shipping as {fee!r}", code="plugin_failed")
-    return fee.amount
+    return fee.amount, 0
 
 
-async def _discounts(rt: Runtime, ctx: HookContext, draft: OrderDraft) -> list[int]:
-    amounts: list[int] = []
+async def _discounts(rt: Runtime, ctx: HookContext, draft: OrderDraft) -> list[tuple[str, Discount]]:
+    found: list[tuple[str, Discount]] = []
     for plugin, granted in await rt.plugins.collect("bazaar_collect_discounts", ctx=ctx, draft=draft):
         for discount in granted:
             if not isinstance(discount, Discount) or discount.amount.currency != draft.currency or discount.amount.amount < 0:
                 raise ProviderError(f"plugin {plugin!r} granted an invalid discount {discount!r}", code="plugin_failed")
-            amounts.append(discount.amount.amount)
-    return amounts
+            found.append((plugin, discount))
+    return found
 
 
 async def _start_payment(rt: Runtime, ctx: HookContext, provider_id: str, snap: CheckoutSnapshot) -> PaymentStart:
@@ -428,14 +447,14 @@ async def checkout_snapshot(rt: Runtime, checkout_id: str) -> CheckoutSnapshot:
 
 
 async def settle(rt: Runtime, checkout_id: str, *, ctx: HookContext, reason: str) -> None:
-    """After an order of a pending checkout moved: once none is pending, the checkout is paid,
-    placed or cancelled (the ``checkout.checkout`` machine, :func:`states.settle_event`);
+    """After an order of a pending checkout moved (``listeners.py``): once none is pending, the
+    checkout is paid, placed or cancelled (the ``checkout.checkout`` machine, :func:`states.settle_event`);
     a cancelled one has its payment voided at the provider. Emits ``checkout.settled`` with
     the outcome (``expired`` when the payment deadline had passed).
     """
-    row = await _load(rt, checkout_id)
-    if row["status"] != CheckoutStatus.pending_payment:
-        return
+    row = await rt.db.fetchrow("SELECT * FROM checkout_checkout WHERE id = {}", checkout_id)
+    if row is None or row["status"] != CheckoutStatus.pending_payment:
+        return  # no such checkout (an order event from elsewhere), or settled already
     rows = await rt.db.fetch("SELECT state, paid_at FROM orders_order WHERE checkout_id = {}", checkout_id)
     expires_at = row["expires_at"]
     event = settle_event(

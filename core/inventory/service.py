@@ -19,6 +19,7 @@ from typing import Any
 from bazaar.core.catalogue import cursors
 from bazaar.core.kernel.ids import new_id
 from bazaar.core.kernel.runtime import Runtime
+from bazaar.core.merchants.service import load as load_merchant
 from bazaar.sdk.errors import Conflict, FieldProblem, NotFound, ValidationFailed
 
 MAX_QUANTITY = 1_000_000
@@ -238,8 +239,6 @@ async def set_on_hand(
 
     Returns the SKU row after the change.
     """
-    from bazaar.core.merchants.service import load as load_merchant
-
     async with rt.unit_of_work():
         merchant = await load_merchant(rt, merchant_id)
         if merchant["status"] == "closed":

@@ -1,11 +1,16 @@
-"""``create_app``: the Litestar app with the core's routes and the enabled plugins' routes."""
+"""``build_app``: the Litestar app of a runtime: the kernel's routes and every loaded plugin's.
+
+The kernel knows no domain: who the caller is (the guard and the ``actor`` dependency) is
+handed in by the composition root (:func:`bazaar.core.root.create_app`), and the routes
+come from the ``Plugin.routes`` of the built-ins and the enabled plugins.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping, Sequence
 from typing import Any
 
 import msgspec
@@ -19,14 +24,11 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 from bazaar.core import KERNEL_VERSION
 from bazaar.core.kernel.bodies import StrictRequest, query_nul_fields
 from bazaar.core.kernel.checks import enforce
-from bazaar.core.kernel.clock import Clock
-from bazaar.core.kernel.config import Settings, load_settings
 from bazaar.core.kernel.edge import OfflineSwaggerUI, docs_assets_router, security_headers
 from bazaar.core.kernel.ids import new_id
 from bazaar.core.kernel.logging import request_id_var
 from bazaar.core.kernel.problems import EXCEPTION_HANDLERS, problem_response
 from bazaar.core.kernel.runtime import Runtime, RuntimeDep
-from bazaar.core.registry import core_route_handlers
 from bazaar.sdk.types import ReadinessCheck
 
 log = logging.getLogger("bazaar.app")
@@ -143,17 +145,16 @@ async def ready(rt: RuntimeDep) -> Any:
     )
 
 
-def create_app(
-    settings: Settings | None = None,
+def build_app(
+    rt: Runtime,
     *,
-    runtime: Runtime | None = None,
-    clock: Clock | None = None,
+    guards: Sequence[Any] = (),
+    dependencies: Mapping[str, Provide] | None = None,
     embedded_worker: bool | None = None,
 ) -> Litestar:
-    """Build the app: core routes, the enabled plugins' routes, problem+json, OpenAPI."""
-    if runtime is None:
-        runtime = Runtime(settings or load_settings(), clock=clock)
-    rt = runtime
+    """The app of ``rt``: ``/health``, ``/ready``, the API docs, and under ``/api/v1`` the
+    routes of every built-in (in their order) and enabled plugin (tagged with its id), each
+    behind ``guards``; ``dependencies`` join the ``rt`` one; problem+json, OpenAPI."""
     run_worker = rt.settings.server.embedded_worker if embedded_worker is None else embedded_worker
 
     @contextlib.asynccontextmanager
@@ -170,25 +171,15 @@ def create_app(
                 await task
             await rt.stop()
 
-    from bazaar.core.auth.guard import auth_guard, provide_actor
-
-    plugin_routers = [
-        Router(path="/api/v1", route_handlers=list(loaded.plugin.routes), tags=[pid], guards=[auth_guard])
+    routers = [
+        Router(path="/api/v1", route_handlers=list(loaded.plugin.routes), guards=list(guards),
+               tags=None if rt.plugins.is_builtin(pid) else [pid])
         for pid, loaded in rt.plugins.loaded.items()
         if loaded.plugin.routes
     ]
     app = Litestar(
-        route_handlers=[
-            health,
-            ready,
-            docs_assets_router(),
-            Router(path="/api/v1", route_handlers=core_route_handlers(), guards=[auth_guard]),
-            *plugin_routers,
-        ],
-        dependencies={
-            "rt": Provide(provide_runtime, sync_to_thread=False),
-            "actor": Provide(provide_actor, sync_to_thread=False),
-        },
+        route_handlers=[health, ready, docs_assets_router(), *routers],
+        dependencies={"rt": Provide(provide_runtime, sync_to_thread=False), **(dependencies or {})},
         cors_config=_cors(rt.settings.server.cors_origins),
         exception_handlers=EXCEPTION_HANDLERS,
         request_class=StrictRequest,
@@ -206,12 +197,3 @@ def create_app(
     # middleware only runs for matched routes)
     app.asgi_handler = request_id_middleware(app.asgi_handler)
     return app
-
-
-def app_factory() -> Litestar:
-    """Entry for ``uvicorn --factory``: settings from ``BAZAAR_CONFIG`` and the environment."""
-    from bazaar.core.kernel.logging import configure
-
-    settings = load_settings()
-    configure(settings.log.level, settings.log.json)
-    return create_app(settings)

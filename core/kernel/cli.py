@@ -59,9 +59,9 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
 
 
 def _runtime(settings: Settings) -> Any:
-    from bazaar.core.kernel.runtime import Runtime
+    from bazaar.core.root import build_runtime
 
-    return Runtime(settings)
+    return build_runtime(settings)
 
 
 async def _migrate(settings: Settings) -> list[str]:
@@ -134,7 +134,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     print(f"Bazaar {KERNEL_VERSION} on http://{host}:{port}  (API docs: http://{host}:{port}/schema)", flush=True)
     tcp_nodelay_for_workers()
     uvicorn.run(
-        "bazaar.core.kernel.app:app_factory",
+        "bazaar.core.root:app_factory",
         factory=True,
         host=host,
         port=port,

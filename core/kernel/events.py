@@ -1,5 +1,10 @@
 """Domain events: written to the outbox in the transaction of the change, delivered after commit.
 
+Two ways to act on an event: a **listener** (``Plugin(listeners={"order.cancelled": f})``)
+runs inside ``emit``, in the emitting transaction (its writes commit or roll back with the
+change; its error fails the emitter); a **subscriber** (``Plugin(subscribes=...)`` with
+``bazaar_handle_event``) gets the event after commit, from the outbox, retried on its own.
+
 An event is a typed Struct (:mod:`bazaar.sdk.events`); the outbox row keeps its type (the
 tag), subject and fields as JSON. Plugins receive it decoded again into its Struct;
 webhooks receive the JSON envelope :class:`EventEnvelope`.
@@ -61,7 +66,9 @@ class EventBus:
         """Record ``event`` in the current transaction (id and time stamped here) and return its id.
 
         The class must be a core event (``bazaar.sdk.events``) or be listed on an enabled
-        plugin's ``Plugin(events=...)``.
+        plugin's ``Plugin(events=...)``. The listeners of its type (``Plugin.listeners``) run
+        here, in this transaction, before ``emit`` returns; subscribers
+        (``bazaar_handle_event``) get it after commit.
         """
         if not isinstance(event, Event):
             raise TypeError(f"emit takes a bazaar.sdk.events.Event, not {type(event).__name__}")
@@ -72,13 +79,15 @@ class EventBus:
             )
         event = msgspec.structs.replace(event, id=new_id("evt"), occurred_at=self.rt.clock.now())
         await self._write(event.type, event.subject, event_data(event), event.id, event.occurred_at)
+        await self.rt.plugins.run_listeners(self.rt, event)
         return event.id
 
     async def emit_untyped(self, type: str, data: dict[str, Any], *, subject: str | None = None) -> str:
         """Write a raw outbox row, as an older writer or an absent plugin would have (test kit only).
 
         Lets a plugin's tests feed it an event whose class it may not import, and tests of the
-        evolution rule write rows in an old shape. Services always emit typed events.
+        evolution rule write rows in an old shape. Services always emit typed events. No
+        listener runs (listeners take typed events); subscribers get it after commit.
         """
         return await self._write(type, subject, data, new_id("evt"), self.rt.clock.now())
 

@@ -1,4 +1,7 @@
-"""Apply Piccolo migrations: the core first, then each enabled plugin in dependency order.
+"""Apply Piccolo migrations: the kernel's, then the core's domains, then each enabled plugin.
+
+The order is the runtime's load order (:meth:`Runtime._apps`): the kernel's app, the
+built-ins in their dependency order, the enabled plugins in theirs.
 
 Idempotent: what has run is recorded in Piccolo's ``migration`` table. Disabling a plugin
 keeps its tables and data; enabling it again applies only what it has not run yet.
@@ -23,9 +26,27 @@ from bazaar.sdk.files import FileStore, bind_migration_files
 log = logging.getLogger("bazaar.migrations")
 
 
+#: the kernel's own Piccolo app (outbox, timers, idempotency, ...): always migrated first
+KERNEL_APP = "bazaar.core.kernel.piccolo_app"
+
+
 def load_app(module: str) -> AppConfig:
     """The ``APP_CONFIG`` of a ``piccolo_app`` module."""
     return importlib.import_module(module).APP_CONFIG
+
+
+def register_apps(modules: list[str]) -> list[AppConfig]:
+    """The apps of ``modules`` (in that order), made Piccolo's app registry too.
+
+    Piccolo looks an app up by name while it runs some migrations (``PICCOLO_CONF``'s
+    ``APP_REGISTRY``); the registry is whatever the last built runtime migrates.
+    """
+    from piccolo.conf.apps import AppRegistry
+
+    from bazaar.core.kernel import piccolo_conf
+
+    piccolo_conf.APP_REGISTRY = AppRegistry(apps=list(modules))
+    return [load_app(module) for module in modules]
 
 
 def migration_ids(app: AppConfig) -> list[str]:
@@ -77,18 +98,6 @@ async def _migrate(db: Database, apps: list[AppConfig]) -> list[str]:
             log.info("applied migration %s:%s", app.app_name, migration_id)
             applied.append(f"{app.app_name}:{migration_id}")
     return applied
-
-
-def installed_apps() -> list[AppConfig]:
-    """The core's app and every installed plugin's app (enabled or not), core first."""
-    from bazaar.core.kernel.plugins import discover
-    from bazaar.core.registry import CORE_APPS
-
-    apps = [load_app(module) for module in CORE_APPS]
-    for plugin in sorted(discover().values(), key=lambda p: p.id):
-        if plugin.piccolo_app:
-            apps.append(load_app(plugin.piccolo_app))
-    return apps
 
 
 def sql_migration(

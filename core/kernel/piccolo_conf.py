@@ -1,7 +1,10 @@
-"""Piccolo's configuration module (``PICCOLO_CONF``): the engine in force and every app.
+"""Piccolo's configuration module at run time (``PICCOLO_CONF``): the engine and the apps in force.
 
-The kernel replaces ``DB`` when it binds a database, so Piccolo's own machinery
-(migrations) always talks to the engine the app runs on.
+The kernel replaces ``DB`` when it binds a database and ``APP_REGISTRY`` when a runtime
+loads its apps (:func:`bazaar.core.kernel.migrations.register_apps`), so Piccolo's own
+machinery (migrations) always talks to the engine and the apps the app runs on. For
+Piccolo's command line (``piccolo migrations new <app> --auto``) use
+``PICCOLO_CONF=bazaar.core.root.piccolo_conf``, which lists every installed app.
 """
 
 from __future__ import annotations
@@ -11,12 +14,4 @@ from piccolo.engine.sqlite import SQLiteEngine
 
 DB = SQLiteEngine(path="bazaar.sqlite3")
 
-def _apps() -> list[str]:
-    from bazaar.core.kernel.plugins import discover
-    from bazaar.core.registry import CORE_APPS
-
-    plugin_apps = sorted({p.piccolo_app for p in discover().values() if p.piccolo_app})
-    return [*CORE_APPS, *plugin_apps]
-
-
-APP_REGISTRY = AppRegistry(apps=_apps())
+APP_REGISTRY = AppRegistry(apps=["bazaar.core.kernel.piccolo_app"])

@@ -2,6 +2,16 @@
 
 A fresh host (and pluggy manager) is built per app, so tests can build many apps with
 different plugin sets in one process.
+
+Two kinds of plugin go through it, declared the same way (:class:`bazaar.sdk.plugin.Plugin`):
+
+* **built-ins** (ids ``core.<domain>``), handed over by the composition root
+  (:mod:`bazaar.core.root`): always on, in the order given (their dependency order, which is
+  also their migration order), registered first; they are not listed in ``plugins.enabled``;
+* **plugins**: installed through the ``bazaar.plugins`` entry points, on when listed in
+  ``plugins.enabled``, ordered by ``requires``.
+
+The kernel itself knows neither: it imports no domain.
 """
 
 from __future__ import annotations
@@ -22,14 +32,30 @@ from bazaar.core import KERNEL_VERSION
 from bazaar.core.kernel.config import Settings, explain
 from bazaar.core.kernel.versions import satisfies
 from bazaar.sdk.errors import BazaarError, ConfigError, PluginError, PluginFailed, PluginVetoed
-from bazaar.sdk.events import check_event_class
+from bazaar.sdk.events import Event, check_event_class, event_classes
 from bazaar.sdk.hookspecs import PROJECT, hook_kind, spec_modules
-from bazaar.sdk.plugin import Plugin
+from bazaar.sdk.plugin import Listener, Plugin
 from bazaar.sdk.runtime import PluginContext, PluginRuntime
 from bazaar.sdk.types import Objection
 
 ENTRY_POINT_GROUP = "bazaar.plugins"
+#: ids under this prefix belong to the core's built-in domains
+BUILTIN_PREFIX = "core."
 log = logging.getLogger("bazaar.plugins")
+
+
+def _check_builtins(builtins: Iterable[Plugin]) -> dict[str, Plugin]:
+    """The built-ins by id, in the order given; each names only earlier ones in ``requires``."""
+    out: dict[str, Plugin] = {}
+    for plugin in builtins:
+        if not plugin.id.startswith(BUILTIN_PREFIX):
+            raise PluginError(f"built-in {plugin.id!r}: a built-in's id starts with {BUILTIN_PREFIX!r}")
+        if plugin.id in out:
+            raise PluginError(f"built-in {plugin.id!r} is given twice")
+        if later := [req for req in plugin.requires if req not in out]:
+            raise PluginError(f"built-in {plugin.id!r} requires {later}, which must come before it")
+        out[plugin.id] = plugin
+    return out
 
 
 def discover() -> dict[str, Plugin]:
@@ -45,6 +71,8 @@ def discover() -> dict[str, Plugin]:
             )
         if plugin.id in found:
             raise PluginError(f"plugin {plugin.id!r} is installed twice")
+        if plugin.id.startswith(BUILTIN_PREFIX):
+            raise PluginError(f"plugin {plugin.id!r}: ids starting with {BUILTIN_PREFIX!r} are the core's")
         found[plugin.id] = plugin
     return found
 
@@ -83,12 +111,19 @@ class PluginHost:
     """Validates the enabled plugins, registers them and dispatches hooks by kind."""
 
     settings: Settings
+    #: the optional plugins installed (or handed in as ``extra``), enabled or not
     available: dict[str, Plugin]
+    #: the core's built-in domains in their dependency order (always on)
+    builtin: dict[str, Plugin] = field(default_factory=dict)
+    #: every plugin in force: the built-ins first, then the enabled plugins
     loaded: dict[str, LoadedPlugin] = field(default_factory=dict)
+    #: the enabled (optional) plugins in dependency order; built-ins are not in it
     order: list[str] = field(default_factory=list)
     providers: dict[tuple[str, str], Any] = field(default_factory=dict)
     provider_owner: dict[tuple[str, str], str] = field(default_factory=dict)
     timers: dict[str, Any] = field(default_factory=dict)
+    #: event type -> ``(plugin id, listener)`` in load order (built-ins first), run inside ``emit``
+    listeners: dict[str, list[tuple[str, Listener]]] = field(default_factory=dict)
     #: event classes declared by enabled plugins (``Plugin.events``), with the plugin ids declaring each
     event_declarers: dict[type, list[str]] = field(default_factory=dict)
     _impls: dict[str, tuple[_Impl, ...]] = field(default_factory=dict)
@@ -96,18 +131,39 @@ class PluginHost:
     _by_id: dict[str, tuple[_Impl, ...]] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, settings: Settings, *, extra: Iterable[Plugin] = (), discover_installed: bool = True) -> PluginHost:
+    def build(
+        cls,
+        settings: Settings,
+        *,
+        builtins: Iterable[Plugin] = (),
+        extra: Iterable[Plugin] = (),
+        discover_installed: bool = True,
+    ) -> PluginHost:
+        """Validate and register ``builtins`` (always on) and the enabled plugins among the
+        installed ones (``discover_installed``) and ``extra``."""
         available = discover() if discover_installed else {}
         for plugin in extra:
             available[plugin.id] = plugin
-        host = cls(settings=settings, available=available)
+        host = cls(settings=settings, available=available, builtin=_check_builtins(builtins))
+        for pid in host.builtin:
+            if pid in available:
+                raise PluginError(f"plugin {pid!r} is installed, but the core has a built-in of that id")
         host._validate_and_register()
         return host
+
+    def is_builtin(self, plugin_id: str) -> bool:
+        """Whether ``plugin_id`` is one of the core's built-in domains."""
+        return plugin_id in self.builtin
 
     # --- start-up -------------------------------------------------------------------
 
     def _validate_and_register(self) -> None:
         enabled = list(dict.fromkeys(self.settings.plugins.enabled))
+        if always_on := [pid for pid in enabled if pid in self.builtin]:
+            raise PluginError(
+                f"{', '.join(repr(p) for p in always_on)}: built into the core and always on; "
+                "remove from plugins.enabled"
+            )
         unknown = [pid for pid in enabled if pid not in self.available]
         if unknown:
             hints = [
@@ -133,7 +189,7 @@ class PluginHost:
                     f"this kernel is {KERNEL_VERSION}"
                 )
             for req in plugin.requires:
-                if req not in enabled:
+                if req not in enabled and req not in self.builtin:
                     raise PluginError(f"plugin {pid!r} requires {req!r}, which is not enabled")
             for other in plugin.conflicts:
                 if other in enabled:
@@ -151,8 +207,9 @@ class PluginHost:
         for module in spec_modules():
             pm.add_hookspecs(module)
         self.pm = pm
-        for pid in self.order:
-            plugin = self.available[pid]
+        known_events = event_classes()
+        for pid in [*self.builtin, *self.order]:
+            plugin = self.builtin.get(pid) or self.available[pid]
             context: PluginContext[Any] = PluginContext(id=pid, config=configs[pid], runtime=_UNBOUND)
             hooks: Any = plugin.hooks
             if inspect.isclass(hooks):
@@ -171,6 +228,12 @@ class PluginHost:
                 if problem:
                     raise PluginError(f"plugin {pid!r}: events: {problem}")
                 self.event_declarers.setdefault(event_class, []).append(pid)
+            for event_type, listener in plugin.listeners.items():
+                if event_type not in known_events:
+                    close = difflib.get_close_matches(event_type, known_events, n=1)
+                    hint = f" (did you mean {close[0]!r}?)" if close else ""
+                    raise PluginError(f"plugin {pid!r} listens to {event_type!r}, which is no event type{hint}")
+                self.listeners.setdefault(event_type, []).append((pid, listener))
         self._check_hook_names()
         self._build_dispatch()
         self._register_providers()
@@ -190,6 +253,8 @@ class PluginHost:
                 problems += [f"plugins.{path}.{k}: unknown key" for k in scalars]
                 continue
             problems.append(f"plugins.{path}: no installed plugin has this id")
+        for pid, plugin in self.builtin.items():
+            configs[pid] = msgspec.convert({}, plugin.config)
         for pid, plugin in self.available.items():
             # a plugin's table holds the tables of plugins nested under its id
             # ([plugins.logistics.cod] inside [plugins.logistics]): those are not its keys
@@ -214,7 +279,8 @@ class PluginHost:
                 raise PluginError(f"plugin dependency cycle through {pid!r}")
             visiting.add(pid)
             for req in sorted(self.available[pid].requires):
-                visit(req)
+                if req not in self.builtin:
+                    visit(req)
             visiting.discard(pid)
             done.append(pid)
 
@@ -347,6 +413,19 @@ class PluginHost:
         for impl in self._impls.get("bazaar_handle_event", ()):
             if impl.plugin == plugin_id:
                 await self._acall(impl, "bazaar_handle_event", kwargs)
+
+    async def run_listeners(self, runtime: Any, event: Event) -> None:
+        """Call every listener of ``event.type`` (``Plugin.listeners``) in load order, in the
+        caller's transaction; an error fails the emitter (anything but a ``BazaarError``
+        becomes :class:`PluginFailed`)."""
+        for pid, listener in self.listeners.get(event.type, ()):
+            try:
+                await listener(runtime, event)
+            except BazaarError:
+                raise
+            except Exception as exc:
+                log.exception("plugin %s failed listening to %s", pid, event.type, extra={"plugin": pid})
+                raise PluginFailed(pid, f"listener of {event.type}") from exc
 
     def provider(self, kind: str, provider_id: str) -> Any:
         try:

@@ -3,7 +3,9 @@
 ``Runtime`` is what route handlers (through dependency injection), services, hooks
 objects (``PluginContext.runtime``) and timer handlers receive. Plugins see it through
 the :class:`bazaar.sdk.runtime.PluginRuntime` protocol, which it satisfies (checked by
-mypy in ``tests/contract/test_runtime_protocol.py``).
+mypy in ``tests/contract/test_runtime_protocol.py``). The kernel builds it from what it
+is handed: the composition root (:mod:`bazaar.core.root`) passes the core's domains as
+``builtins``; the kernel itself imports no domain.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from bazaar.core.kernel.config import Settings
 from bazaar.core.kernel.db import Database
 from bazaar.core.kernel.files import PURGE_TIMER, KernelFileStore, build_storage, purge_timer
 from bazaar.core.kernel.logging import request_id_var
-from bazaar.core.kernel.migrations import load_app, migrate, pending
+from bazaar.core.kernel.migrations import KERNEL_APP, load_app, migrate, pending, register_apps
 from bazaar.core.kernel.plugins import PluginHost
 from bazaar.core.kernel.timers import Timers, Worker
 from bazaar.sdk.calendar import Calendar
@@ -47,13 +49,14 @@ class Runtime:
         settings: Settings,
         *,
         clock: Clock | None = None,
+        builtins: Iterable[Plugin] = (),
         extra_plugins: Iterable[Plugin] = (),
         discover_installed: bool = True,
     ) -> None:
         self.settings = settings
         self.clock: Clock = clock or SystemClock()
         self.plugins = PluginHost.build(
-            settings, extra=extra_plugins, discover_installed=discover_installed
+            settings, builtins=builtins, extra=extra_plugins, discover_installed=discover_installed
         )
         #: the shared file store (``[files]``: a directory beside the SQLite file, or S3)
         self.files = KernelFileStore(self, build_storage(settings))
@@ -61,7 +64,7 @@ class Runtime:
         self.events = _events.EventBus(self)
         self.timers = Timers(self)
         self.worker = Worker(self)
-        self.timer_handlers: dict[str, Any] = {**KERNEL_TIMERS, **core_timers(), **self.plugins.timers}
+        self.timer_handlers: dict[str, Any] = {**KERNEL_TIMERS, **self.plugins.timers}
         self.apps = self._apps()
         self.db.bind(self.tables())
         self.plugins.bind_runtime(self)
@@ -69,17 +72,17 @@ class Runtime:
         self.calendar = Calendar.from_config(settings.calendar)
 
     def _apps(self) -> list[AppConfig]:
-        from bazaar.core.registry import CORE_APPS
-
-        apps = [load_app(module) for module in CORE_APPS]
-        for pid in self.plugins.order:
-            module = self.plugins.loaded[pid].plugin.piccolo_app
+        """The kernel's Piccolo app, then each built-in's and enabled plugin's, in load order."""
+        modules = [KERNEL_APP]
+        for pid, loaded in self.plugins.loaded.items():
+            module = loaded.plugin.piccolo_app
             if module:
                 try:
-                    apps.append(load_app(module))
+                    load_app(module)
                 except (ImportError, AttributeError) as exc:
                     raise PluginError(f"plugin {pid!r}: cannot load piccolo app {module!r}: {exc}") from None
-        return apps
+                modules.append(module)
+        return register_apps(modules)
 
     def tables(self) -> list[type[Table]]:
         return [table for app in self.apps for table in app.table_classes]
@@ -156,13 +159,6 @@ class Runtime:
 
         loaded = {pid: (lp.plugin, lp.config) for pid, lp in self.plugins.loaded.items()}
         return all_findings(self.settings, loaded, production)
-
-
-def core_timers() -> dict[str, Any]:
-    """Timer handlers of the commerce core (filled in by the core packages)."""
-    from bazaar.core.registry import CORE_TIMERS
-
-    return dict(CORE_TIMERS)
 
 
 #: annotate a handler parameter ``rt: RuntimeDep`` to receive the runtime

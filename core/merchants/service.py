@@ -26,6 +26,7 @@ from bazaar.core.merchants.schemas import (
     StaffOut,
     StatusChangeOut,
 )
+from bazaar.core.users.policy import normalise_email
 from bazaar.core.users.service import cipher
 from bazaar.sdk.errors import Conflict, NotFound, PermissionDenied
 from bazaar.sdk.events import (
@@ -220,11 +221,9 @@ async def transition(
             reason,
             now,
         )
-        from bazaar.core.catalogue.service import refresh_merchant_visibility
-
-        await refresh_merchant_visibility(rt, merchant_id, str(target))
         by = By(kind="plugin", id=actor_id, plugin=plugin) if plugin else (
             By(kind="operator", id=actor_id) if actor_id else SYSTEM)
+        # the catalogue listens (core.catalogue): it shows or hides the store's listings in this transaction
         await rt.emit(MerchantStatusChanged(merchant_id=merchant_id, from_status=current.status,
                                             to_status=cast(MerchantStatusName, str(target)), reason=reason, by=by,
                                             event=cast(MerchantEventName, str(event))))
@@ -260,8 +259,6 @@ def _digest(token: str) -> str:
 
 async def invite(rt: Runtime, merchant_id: str, data: InvitationCreate, actor: Actor) -> InvitationOut:
     """Invite an email to the staff; the token is returned once (and sent by event to notifiers)."""
-    from bazaar.core.users.policy import normalise_email
-
     token = secrets.token_urlsafe(24)
     invitation_id = new_id("inv")
     now = rt.clock.now()

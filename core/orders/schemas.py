@@ -12,6 +12,7 @@ from bazaar.sdk.events import CancelReason
 from bazaar.sdk.fields import Reason
 from bazaar.sdk.money import Money
 from bazaar.sdk.states import Deadline
+from bazaar.sdk.types import AcknowledgementRecord
 
 Carrier = Annotated[str, Meta(min_length=1, max_length=60, pattern=r"^[A-Za-z0-9][A-Za-z0-9._ -]*$")]
 TrackingNumber = Annotated[str, Meta(min_length=3, max_length=100, pattern=r"^[A-Za-z0-9-]+$")]
@@ -127,3 +128,5 @@ class OrderOut(msgspec.Struct, frozen=True, kw_only=True):
     completed_at: datetime | None
     cancelled_at: datetime | None
     history: list[TransitionOut]
+    #: what the buyer ticked at checkout (kept as evidence)
+    acknowledgements: list[AcknowledgementRecord] = []

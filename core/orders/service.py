@@ -45,7 +45,7 @@ from bazaar.sdk.events import CancelReason, OrderAftersalesClosed, OrderAftersal
 from bazaar.sdk.money import Money
 from bazaar.sdk.privacy import mask_name, mask_phone, mask_text, sees_in_full
 from bazaar.sdk.states import Deadline, deadlines
-from bazaar.sdk.types import OrderSnapshot, RefundRequest
+from bazaar.sdk.types import AcknowledgementRecord, OrderSnapshot, RefundRequest
 
 log = logging.getLogger("bazaar.orders")
 
@@ -195,12 +195,9 @@ async def _apply(
         await rt.db.execute(f"UPDATE orders_order SET {sets} WHERE id = {{}}", *changes.values(), order_id)
         await _history(rt, order_id, before.state, str(target), str(event), actor_id, actor_kind, plugin, reason)
         after = snapshot(await _load(rt, order_id))
+        # checkout listens (core.checkout): it settles the checkout in this transaction
         await rt.emit(order_event(target, str(event), before=before, now=now, actor_id=actor_id, actor_kind=actor_kind,
                                   plugin=plugin, reason=reason, details=details))
-        if before.state == states.OrderState.pending_payment:
-            from bazaar.core.checkout.service import settle
-
-            await settle(rt, after.checkout_id, ctx=ctx, reason=reason or str(event))
         return after
 
 
@@ -468,6 +465,7 @@ async def read(rt: Runtime, order_id: str, audience: Audience, reader: Actor) ->
             )
             for h in history
         ],
+        acknowledgements=msgspec.convert(_json(row.get("acknowledgements"), []), list[AcknowledgementRecord]),
     )
 
 

@@ -15,7 +15,13 @@ from bazaar.core.kernel.runtime import Runtime
 from bazaar.core.users.service import cipher
 from bazaar.sdk.errors import NotFound
 from bazaar.sdk.money import Money
-from bazaar.sdk.types import OrderLineSnapshot, OrderSnapshot, ShippingAddress
+from bazaar.sdk.types import (
+    AcknowledgementRecord,
+    OrderLineSnapshot,
+    OrderPromotion,
+    OrderSnapshot,
+    ShippingAddress,
+)
 
 log = logging.getLogger("bazaar.privacy")
 
@@ -24,6 +30,13 @@ def _flags(value: Any) -> tuple[str, ...]:
     if isinstance(value, str | bytes):
         value = msgspec.json.decode(value) if value else []
     return tuple(value or ())
+
+
+def _decoded(value: Any) -> list[Any]:
+    """A JSON list column (text on SQLite, maybe on PostgreSQL too)."""
+    if isinstance(value, str | bytes):
+        return list(msgspec.json.decode(value)) if value else []
+    return list(value or [])
 
 
 def _destination(rt: Runtime, stored: str | None) -> tuple[str | None, str | None]:
@@ -66,6 +79,11 @@ def _snapshot(rt: Runtime, row: dict[str, Any], lines: list[dict[str, Any]]) -> 
         delivered_at=row["delivered_at"],
         completed_at=row["completed_at"],
         cancelled_at=row["cancelled_at"],
+        subtotal=Money(amount=int(row["subtotal_minor"]), currency=currency),
+        shipping=Money(amount=int(row["shipping_minor"]), currency=currency),
+        discount=Money(amount=int(row["discount_minor"]), currency=currency),
+        promotions=msgspec.convert(_decoded(row.get("promotions")), tuple[OrderPromotion, ...]),
+        acknowledgements=msgspec.convert(_decoded(row.get("acknowledgements")), tuple[AcknowledgementRecord, ...]),
     )
 
 

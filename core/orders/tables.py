@@ -27,6 +27,10 @@ class Order(Table, tablename="orders_order"):
     shipping_address = Text()
     buyer_note = Text(default="")
     cancel_reason = Text(null=True, default=None)
+    #: the discounts granted (with their terms) and free shipping, recorded at checkout
+    promotions = JSON(default="[]")
+    #: what the buyer ticked at checkout (evidence: id, text, lines, plugin, time)
+    acknowledgements = JSON(default="[]")
     created_at = Timestamptz()
     updated_at = Timestamptz()
     paid_at = Timestamptz(null=True, default=None)

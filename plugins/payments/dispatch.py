@@ -102,6 +102,11 @@ async def send(rt: PluginRuntime, pid: str, instruction_id: str) -> None:
             ins["id"], payment["provider_ref"], ins["order_id"] or "", ins["currency"], ins["amount_minor"],
             detail["source"], detail.get("account_ref"),
         )).provider_ref
+    elif kind == "compensate":
+        provider_ref = (await adp.compensate(
+            ins["id"], payment["provider_ref"], ins["order_id"] or "", ins["currency"], ins["amount_minor"],
+            detail["payer"], detail.get("account_ref"),
+        )).provider_ref
     elif kind == "payout":
         provider_ref = (await adp.payout(
             ins["id"], detail["account_ref"], ins["currency"], ins["amount_minor"]

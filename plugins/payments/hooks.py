@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from bazaar.plugins.payments import auto_confirm, collections, service
+from bazaar.plugins.payments import auto_confirm, collections, compensation, service
 from bazaar.plugins.payments.config import PaymentsConfig
 from bazaar.sdk.events import (
     AnyEvent,
@@ -28,6 +28,7 @@ from bazaar.sdk.types import (
     CheckoutQuote,
     CheckoutSnapshot,
     CollectedPayment,
+    CompensationRequest,
     HookContext,
     PaymentMethod,
     PaymentStart,
@@ -61,6 +62,9 @@ class PaymentProviderObject:
 
     async def cancel_payment(self, ctx: HookContext, checkout: CheckoutSnapshot, reason: str) -> None:
         await service.cancel_payment(self.context.runtime, self.id, checkout.id, reason)
+
+    async def compensate(self, ctx: HookContext, request: CompensationRequest) -> RefundResult:
+        return await compensation.request(self.context.runtime, self.id, request)
 
     async def record_collection(self, ctx: HookContext, collection: CollectedPayment) -> str:
         """:class:`~bazaar.sdk.providers.CollectionRecorder`: cash collected on delivery enters the ledger."""

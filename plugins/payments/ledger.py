@@ -15,6 +15,7 @@ payouts            merchant     paid out to the merchant's settlement account
 merchant_debt      merchant     refunds after release beyond the payable (negative: owed)
 suspense           payment      received but not matched (amount mismatch, paid after cancel)
 cod_fees           carrier      a carrier's fee kept from cash it collected on delivery
+compensations      customer     paid to the buyer beyond the goods (by the merchant or the platform)
 ================== ============ ===================================================
 
 :func:`post` is the only writer: it refuses an unbalanced entry, a non-positive or
@@ -46,6 +47,7 @@ ACCOUNTS = frozenset(
         "merchant_debt",
         "suspense",
         "cod_fees",
+        "compensations",
     }
 )
 NON_NEGATIVE = frozenset({"escrow_held", "merchant_payable", "suspense"})

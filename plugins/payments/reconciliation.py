@@ -62,6 +62,9 @@ async def ledger_side(rt: PluginRuntime, pid: str, since: datetime, until: datet
         elif kind == "payout" and account == "payouts":
             key = (r["instruction_id"], "payout")
             out[key][0] += total
+        elif kind == "compensation" and account == "compensations":
+            key = (r["instruction_id"], "compensation")
+            out[key][0] += total
         else:
             continue
         out[key][1] = r["currency"]

@@ -250,9 +250,10 @@ async def _apply(rt: PluginRuntime, pid: str, notice: Notice, notification_id: s
         await move(rt, INSTRUCTION, instruction, InstructionEvent.flag_for_review,
                    error=f"provider confirmed {notice.amount} {notice.currency}", notification_id=notification_id)
         return "amount_mismatch"
-    await {"release": _post_release, "refund": _post_refund, "payout": _post_payout}[kind](
-        rt, pid, instruction, notification_id
-    )
+    from bazaar.plugins.payments import compensation
+
+    await {"release": _post_release, "refund": _post_refund, "payout": _post_payout,
+           "compensate": compensation.post}[kind](rt, pid, instruction, notification_id)
     await move(rt, INSTRUCTION, instruction, InstructionEvent.succeed, notification_id=notification_id, finished_at=now)
     return f"{kind}_posted"
 

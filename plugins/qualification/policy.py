@@ -370,7 +370,8 @@ def credit_fact(event_type: str, data: Mapping[str, Any]) -> tuple[str, int] | N
     ``merchant_request`` or ``late_shipment``); a customer's own cancellation, an unpaid
     timeout or an operator's action does not. ``aftersales.case_closed`` with ``outcome``
     ``refunded`` or ``returned`` counts a return; ``complaints.upheld`` an upheld complaint;
-    ``reviews.created`` a review with its ``rating`` (1-5).
+    ``reviews.created`` a review with its ``rating`` (1-5); a follow-up (``followup`` true)
+    repeats the first review's rating and counts nothing.
     """
     if event_type == "order.shipped":
         on_time = data.get("on_time")
@@ -387,7 +388,7 @@ def credit_fact(event_type: str, data: Mapping[str, Any]) -> tuple[str, int] | N
         return ("returned", 1) if data.get("outcome") in RETURN_OUTCOMES else None
     if event_type == "complaints.upheld":
         return ("complaint_upheld", 1)
-    if event_type == "reviews.created":
+    if event_type == "reviews.created" and not data.get("followup"):
         rating = data.get("rating")
         if isinstance(rating, int) and not isinstance(rating, bool) and 1 <= rating <= 5:
             return ("review", rating)

@@ -1,10 +1,11 @@
-"""Checkout hooks: payment methods, payment provider, shipping fee, discounts, vetoes."""
+"""Checkout hooks: payment methods, payment provider, shipping fee, discounts, acknowledgements, vetoes."""
 
 from __future__ import annotations
 
 from bazaar.sdk.hookspecs import hookspec
 from bazaar.sdk.money import Money
 from bazaar.sdk.types import (
+    Acknowledgement,
     CheckoutQuote,
     Discount,
     HookContext,
@@ -41,6 +42,18 @@ def bazaar_collect_discounts(ctx: HookContext, draft: OrderDraft) -> list[Discou
     """Grant discounts on one merchant's order (may be async).
 
     Combining rule: amounts are summed; the total discount is capped at the subtotal.
+    """
+
+
+@hookspec
+def bazaar_collect_checkout_acknowledgements(ctx: HookContext, quote: CheckoutQuote) -> list[Acknowledgement]:
+    """Ask the buyer to tick confirmations before paying (may be async), e.g. that an unsealed or
+    activated item is not returnable without reason (CPL-IR 19: shown, never pre-ticked).
+
+    Combining rule: the union by ``id`` (the same id from two plugins must say the same); the
+    checkout is refused with ``422 acknowledgement_required`` naming the field ``acknowledgements``
+    and each id not ticked, and what was ticked is stored with each order it concerns.
+    ``GET /checkout/acknowledgements`` shows them before checkout.
     """
 
 

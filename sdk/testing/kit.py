@@ -13,10 +13,10 @@ import httpx
 from cryptography.fernet import Fernet
 from litestar import Litestar
 
-from bazaar.core.kernel.app import create_app
 from bazaar.core.kernel.clock import ManualClock
 from bazaar.core.kernel.config import load_settings
 from bazaar.core.kernel.runtime import Runtime
+from bazaar.core.root import build_runtime, create_app
 from bazaar.sdk.events import Event
 from bazaar.sdk.plugin import Plugin
 
@@ -184,7 +184,7 @@ async def build_kit(
     for key, value in (settings or {}).items():
         overrides[key] = {**overrides.get(key, {}), **value} if isinstance(value, dict) else value
     clock = clock or ManualClock()
-    runtime = Runtime(load_settings(environ={}, overrides=overrides), clock=clock, extra_plugins=extra)
+    runtime = build_runtime(load_settings(environ={}, overrides=overrides), clock=clock, extra_plugins=extra)
     app = create_app(runtime=runtime, embedded_worker=False)
     kit = Kit(runtime, app, clock)
     await kit.__aenter__()

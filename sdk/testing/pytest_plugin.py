@@ -98,10 +98,11 @@ async def _pg_recreate(name: str, *, create: bool = True) -> None:
 async def _migrate_all(url: str) -> None:
     from bazaar.core.kernel.config import DatabaseConfig
     from bazaar.core.kernel.db import Database
-    from bazaar.core.kernel.migrations import installed_apps, migrate
+    from bazaar.core.kernel.migrations import migrate, register_apps
+    from bazaar.core.root import installed_app_modules
 
     db = Database(DatabaseConfig(url=url))
-    apps = installed_apps()
+    apps = register_apps(installed_app_modules())
     db.bind([t for app in apps for t in app.table_classes])
     await migrate(db, apps)
 

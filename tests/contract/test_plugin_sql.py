@@ -62,5 +62,8 @@ def test_sql_parsing_of_subqueries_ctes_and_functions():
     assert tables_named(sql) == ["logistics_shipment", "logistics_event", "logistics_parcel"]
     assert tables_named("CREATE TABLE IF NOT EXISTS hello_x (id TEXT)") == ["hello_x"]
     assert tables_named("SELECT * FROM hello_x WHERE id = {} FOR UPDATE SKIP LOCKED") == ["hello_x"]
+    assert tables_named("INSERT INTO hello_x (id, n) VALUES ({}, 1) ON CONFLICT (id) DO UPDATE SET n = hello_x.n + 1") == [
+        "hello_x"]
+    assert tables_named("INSERT INTO hello_x (id) VALUES ({}) ON CONFLICT (id) DO UPDATE SET n = 1") == ["hello_x"]
     assert tables_named("CREATE TRIGGER t BEFORE UPDATE OR DELETE ON hello_x FOR EACH ROW EXECUTE FUNCTION f()") == []
     assert tables_named("no payment for this order, from the hold") == []

@@ -5,9 +5,9 @@ from __future__ import annotations
 from litestar.handlers import HTTPRouteHandler
 
 from bazaar.core.auth.guard import AUTH_LEVELS
-from bazaar.core.kernel.app import create_app
 from bazaar.core.kernel.config import load_settings
 from bazaar.core.kernel.plugins import discover
+from bazaar.core.root import create_app
 
 KERNEL_ROUTES = {"/health", "/ready"}
 

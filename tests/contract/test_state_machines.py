@@ -28,6 +28,7 @@ EXPECTED = {
     "payments.payment", "payments.order_money", "payments.instruction",
     "qualification.dossier", "qualification.verification", "qualification.sanction",
     "qualification.review", "qualification.licence",
+    "reviews.moderation",
 }
 
 PAIRS = [

@@ -245,12 +245,12 @@ def test_a_plugin_listing_something_else_than_an_event_does_not_start():
 
 
 async def test_an_event_of_a_type_with_no_class_arrives_as_unknown_event(bazaar_factory):
-    things = Listener("things", ("thing.*", "review*"))
+    things = Listener("things", ("thing.*", "wishlist*"))
     kit = await start(bazaar_factory, things)
-    event_id = await emit_untyped(kit, "reviews.created", {"merchant_id": "mch_1", "rating": 4}, subject="rev_1")
+    event_id = await emit_untyped(kit, "wishlists.created", {"merchant_id": "mch_1", "rating": 4}, subject="wsh_1")
     await kit.run_due()
     (event,) = things.received
-    assert event == UnknownEvent(id=event_id, type="reviews.created", occurred_at=kit.clock.now(), subject="rev_1",
+    assert event == UnknownEvent(id=event_id, type="wishlists.created", occurred_at=kit.clock.now(), subject="wsh_1",
                                  data={"merchant_id": "mch_1", "rating": 4})
 
 

@@ -18,7 +18,7 @@ from bazaar.core.kernel.cli import tcp_nodelay_for_workers
 async def test_the_socket_bound_for_workers_gives_accepted_connections_tcp_nodelay():
     tcp_nodelay_for_workers()
     tcp_nodelay_for_workers()  # idempotent: wrapping twice must not stack
-    sock = Config(app="bazaar.core.kernel.app:app_factory", host="127.0.0.1", port=0).bind_socket()
+    sock = Config(app="bazaar.core.root:app_factory", host="127.0.0.1", port=0).bind_socket()
     assert sock.proto == socket.IPPROTO_TCP
     accepted: asyncio.Future[int] = asyncio.get_running_loop().create_future()
 

@@ -9,12 +9,13 @@ import pytest
 
 from bazaar.core.kernel.config import load_settings
 from bazaar.core.kernel.runtime import Runtime
+from bazaar.core.root import build_runtime
 
 
 @pytest.mark.bazaar_engines("postgres")
 async def test_a_commit_elsewhere_wakes_a_listening_worker(bazaar, bazaar_db_url, bazaar_files_dir):
     # a second runtime stands for another process: it shares nothing with the kit but the database
-    other = Runtime(load_settings(environ={}, overrides={
+    other = build_runtime(load_settings(environ={}, overrides={
         "database": {"url": bazaar_db_url}, "files": {"dir": bazaar_files_dir}, "worker": {"poll_seconds": 3600},
         "plugins": {"enabled": ["hello"]},
     }))

@@ -28,6 +28,8 @@ NoticeType = Literal[
     "refund.failed",
     "payout.succeeded",
     "payout.failed",
+    "compensate.succeeded",
+    "compensate.failed",
 ]
 
 
@@ -82,7 +84,7 @@ class StatementLine(msgspec.Struct, frozen=True, kw_only=True):
     """One movement on the provider's statement, keyed by our ref (payment or instruction id)."""
 
     ref: str
-    type: Literal["payment", "release", "commission", "refund", "payout"]
+    type: Literal["payment", "release", "commission", "refund", "payout", "compensation"]
     amount: int
     currency: str
     at: datetime
@@ -137,6 +139,11 @@ class ProviderAdapter(Protocol):
 
     async def payout(self, ref: str, account_ref: str, currency: str, amount: int) -> Ack:
         """Pay a merchant account's balance out to its verified bank account."""
+        ...
+
+    async def compensate(self, ref: str, provider_ref: str, split_key: str, currency: str, amount: int,
+                         payer: Literal["merchant", "platform"], account_ref: str | None) -> Ack:
+        """Pay the buyer of the payment ``amount`` beyond the goods, from the merchant's account or the platform's."""
         ...
 
     async def register_account(self, owner_ref: str, holder_name: str, bank_account: str) -> str:

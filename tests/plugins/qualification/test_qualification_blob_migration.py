@@ -16,6 +16,7 @@ from qualification_helpers import PDF, PNG
 from bazaar.core.kernel.config import load_settings
 from bazaar.core.kernel.migrations import migrate
 from bazaar.core.kernel.runtime import Runtime
+from bazaar.core.root import build_runtime
 from bazaar.plugins.qualification import service
 from bazaar.plugins.qualification.errors import DocumentNotFound
 
@@ -53,7 +54,7 @@ async def old_document(rt: Runtime, doc_id: str, filename: str, data: bytes | No
 
 async def test_blobs_move_into_the_file_store(bazaar_empty_db_url: str, tmp_path: Path) -> None:
     files_dir = tmp_path / "files"
-    rt = Runtime(load_settings(environ={}, overrides={
+    rt = build_runtime(load_settings(environ={}, overrides={
         "database": {"url": bazaar_empty_db_url}, "files": {"dir": str(files_dir)},
         "plugins": {"enabled": ["qualification"]},
     }))

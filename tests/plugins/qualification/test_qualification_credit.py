@@ -31,6 +31,11 @@ def order(kind: str, order_id: str, merchant_id: str, **extra: Any) -> Event:
     return OrderCancelled(**base, from_state="paid", cancelled_at=T, **extra)
 
 
+def review(m: dict[str, Any], review_id: str, rating: int, **extra: Any) -> dict[str, Any]:
+    """A ``reviews.created`` as the reviews plugin writes it (the fields the cross-plugin contract names)."""
+    return {**m, "review_id": review_id, "order_id": "ord_1", "product_id": "prd_1", "rating": rating, **extra}
+
+
 async def emit(kit, events):
     """Typed events are emitted as the core does; ``(type, subject, data)`` rows as a plugin not installed here would."""
     async with kit.runtime.unit_of_work():
@@ -55,8 +60,9 @@ async def test_score_from_a_sequence_of_events_matches_the_published_formula(qki
         order("paid", "ord_3", mid), order("cancelled", "ord_3", mid, cancel_reason="merchant_request"),
         order("paid", "ord_4", mid), order("cancelled", "ord_4", mid, cancel_reason="customer_request"),
         ("complaints.upheld", "cmp_1", {**m, "complaint_id": "cmp_1"}),
-        ("reviews.created", "rev_1", {**m, "rating": 5}), ("reviews.created", "rev_2", {**m, "rating": 2}),
-        ("reviews.created", "rev_3", {**m, "rating": 9}),  # out of range: ignored
+        ("reviews.created", "rev_1", review(m, "rev_1", 5)), ("reviews.created", "rev_2", review(m, "rev_2", 2)),
+        ("reviews.created", "rev_3", review(m, "rev_3", 9)),  # out of range: ignored
+        ("reviews.created", "rev_4", review(m, "rev_4", 1, followup=True)),  # a follow-up: counted once already
     ])
     r = await kit.client.get(f"{BASE}/credit/rules")
     assert r.status_code == 200, r.text

@@ -57,6 +57,10 @@ class SandboxAdapter:
                      source: Literal["hold", "merchant", "suspense"], account_ref: str | None) -> Ack:
         return await self.bank.refund(ref, provider_ref, split_key, currency, amount, source, account_ref)
 
+    async def compensate(self, ref: str, provider_ref: str, split_key: str, currency: str, amount: int,
+                         payer: Literal["merchant", "platform"], account_ref: str | None) -> Ack:
+        return await self.bank.compensate(ref, provider_ref, split_key, currency, amount, payer, account_ref)
+
     async def payout(self, ref: str, account_ref: str, currency: str, amount: int) -> Ack:
         return await self.bank.payout(ref, account_ref, currency, amount, NOTIFY_PATH)
 

@@ -82,7 +82,7 @@ class Bank:
     async def account_balance(self, account: str) -> int:
         row = await self.rt.db.fetchrow(
             "SELECT COALESCE(SUM(CASE WHEN type IN ('release', 'settle') THEN amount_minor "
-            "WHEN type IN ('refund', 'payout') THEN -amount_minor ELSE 0 END), 0) AS balance "
+            "WHEN type IN ('refund', 'payout', 'compensation') THEN -amount_minor ELSE 0 END), 0) AS balance "
             "FROM payments_sandbox_movement WHERE account = {}",
             account,
         )
@@ -241,6 +241,26 @@ class Bank:
                 "instruction_ref": ref, "amount": amount, "currency": currency,
             })
             await self._remember(ref, "refund", {"ok": ok})
+            return Ack(provider_ref=ref)
+
+    async def compensate(self, ref: str, payment_id: str, split_key: str, currency: str, amount: int, payer: str,
+                         account_ref: str | None) -> Ack:
+        """Pay the payer of ``payment_id`` ``amount`` from the merchant's account (it may go below zero:
+        the merchant owes it) or the platform's."""
+        async with self.rt.unit_of_work():
+            if await self._seen(ref):
+                return Ack(provider_ref=ref)
+            row = await self._payment(payment_id)
+            ok = row["status"] == "succeeded" and currency == row["currency"] and amount > 0
+            if ok:
+                account = PLATFORM_ACCOUNT if payer == "platform" else account_ref
+                await self._move(ref, "compensation", currency, amount, payment_id=payment_id, split_key=split_key,
+                                 account=account)
+            await self._notify(row["notify_url"], {
+                "type": "compensate.succeeded" if ok else "compensate.failed", "payment_ref": payment_id,
+                "instruction_ref": ref, "amount": amount, "currency": currency,
+            })
+            await self._remember(ref, "compensate", {"ok": ok})
             return Ack(provider_ref=ref)
 
     async def payout(self, ref: str, account_ref: str, currency: str, amount: int, notify_url: str) -> Ack:

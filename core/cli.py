@@ -15,6 +15,7 @@ import asyncio
 import os
 import signal
 import sys
+import warnings
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -28,7 +29,7 @@ from bazaar.core.kernel.config import Settings, mask
 from bazaar.core.kernel.plugins import discover
 from bazaar.core.kernel.runtime import Runtime
 from bazaar.core.root import build_host, build_runtime
-from bazaar.sdk.errors import ConfigError, PluginError
+from bazaar.sdk.errors import BazaarError, ConfigError, PluginError
 from bazaar.sdk.plugin import Command
 
 #: the built-in sub-commands (a declared command may not take these names)
@@ -270,6 +271,8 @@ def build_parser(commands: Sequence[Command] | None = None) -> argparse.Argument
     _check_names(commands)
     parser = argparse.ArgumentParser(prog="bazaar", description="Bazaar commerce framework")
     parser.add_argument("--version", action="version", version=f"bazaar {KERNEL_VERSION}")
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help="on failure, show the traceback (otherwise one line and a non-zero status)")
     parser.add_argument("--config", default=None, help="path to bazaar.toml (or BAZAAR_CONFIG)")
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -319,21 +322,60 @@ def build_parser(commands: Sequence[Command] | None = None) -> argparse.Argument
     return parser
 
 
+def _fail(message: str, status: int) -> int:
+    """One line on stderr (the first line of ``message``), and the exit status."""
+    lines = message.strip().splitlines() or ["failed"]
+    try:
+        print(f"bazaar: {lines[0]}", file=sys.stderr, flush=True)
+    except OSError:  # stderr is gone too
+        pass
+    return status
+
+
+def _drop_stdout() -> None:
+    """The reader of stdout went away (``bazaar plugins --json | head``): send what is left
+    nowhere, so flushing at exit does not fail again (the Python docs' SIGPIPE recipe)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run a sub-command. Every failure ends in one line on stderr (an invalid configuration:
+    one line per refused key) and a non-zero status: 2 for configuration and plugin errors,
+    1 for a refused command (``code: detail``) or an unexpected error, 141 when stdout was
+    closed early, 130 when interrupted; ``bazaar -v`` shows the traceback instead."""
     try:
         parser = build_parser()
     except PluginError as exc:
-        print(f"bazaar: plugin error: {exc}", file=sys.stderr)
-        return 2
+        return _fail(f"plugin error: {exc}", 2)
     args = parser.parse_args(argv)
+    if not args.verbose:  # Piccolo warns before the error it answers: the one line below says it
+        warnings.filterwarnings("ignore", message=r".*Unable to connect to database")
     try:
-        return int(args.run(args) or 0)
-    except ConfigError as exc:
-        print(f"bazaar: {exc}", file=sys.stderr)
-        return 2
-    except PluginError as exc:
-        print(f"bazaar: plugin error: {exc}", file=sys.stderr)
-        return 2
+        status = int(args.run(args) or 0)
+        sys.stdout.flush()  # here, not at exit: a closed pipe is answered below
+        return status
+    except BrokenPipeError:
+        _drop_stdout()
+        if args.verbose:
+            raise
+        return _fail("the output was closed before it was all written (broken pipe)", 141)
+    except KeyboardInterrupt:
+        if args.verbose:
+            raise
+        return _fail("interrupted", 130)
+    except Exception as exc:
+        if args.verbose:
+            raise
+        if isinstance(exc, ConfigError):  # the one multi-line answer: each refused key on its line
+            print(f"bazaar: {exc}", file=sys.stderr)
+            return 2
+        if isinstance(exc, PluginError):
+            return _fail(f"plugin error: {exc}", 2)
+        if isinstance(exc, BazaarError):
+            reasons = "; ".join(f"{p.field} {p.reason}" for p in exc.errors if p.reason not in exc.detail)
+            return _fail(f"{exc.code}: {exc.detail}" + (f" ({reasons})" if reasons else ""), 1)
+        return _fail(f"{type(exc).__name__}: {exc} (bazaar -v shows the traceback)", 1)
 
 
 if __name__ == "__main__":

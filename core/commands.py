@@ -10,8 +10,10 @@ import asyncio
 import getpass
 import os
 import sys
+import warnings
 
 from bazaar.core.cli_settings import settings_from_args
+from bazaar.sdk.errors import ValidationFailed
 from bazaar.sdk.plugin import Command
 
 
@@ -27,17 +29,31 @@ def _configure_users(parser: argparse.ArgumentParser) -> None:
     create.add_argument("--demo", action="store_true")
 
 
+def _ask_password() -> str:
+    """The password typed at the terminal, not echoed; refused in one line when there is no
+    terminal to ask on (getpass would read it, echoed, from stdin) or the input ended."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", getpass.GetPassWarning)
+        try:
+            return getpass.getpass("Password: ")
+        except (EOFError, getpass.GetPassWarning):
+            raise ValidationFailed(
+                "no password given (no terminal to ask on, or the input ended): "
+                "pass --password-stdin or set BAZAAR_OPERATOR_PASSWORD",
+                code="password_required",
+            ) from None
+
+
 def _run_users(args: argparse.Namespace) -> int:
     from bazaar.core.root import build_runtime
     from bazaar.core.users.service import create_user
-    from bazaar.sdk.errors import BazaarError
 
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     elif os.environ.get("BAZAAR_OPERATOR_PASSWORD"):
         password = os.environ["BAZAAR_OPERATOR_PASSWORD"]
     else:
-        password = getpass.getpass("Password: ")
+        password = _ask_password()
 
     async def run() -> str:
         rt = build_runtime(settings_from_args(args))
@@ -54,11 +70,7 @@ def _run_users(args: argparse.Namespace) -> int:
         finally:
             await rt.stop()
 
-    try:
-        user_id = asyncio.run(run())
-    except BazaarError as exc:
-        print(f"bazaar: {exc.code}: {exc.detail}", file=sys.stderr)
-        return 1
+    user_id = asyncio.run(run())  # a refusal (email_taken, weak_password) is one line from ``main``
     print(f"operator created: {user_id} <{args.email}>")
     return 0
 

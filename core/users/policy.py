@@ -26,6 +26,8 @@ def password_problems(password: str, *, email: str, min_length: int, min_score: 
     local = email.split("@")[0].lower() if email else ""
     if local and len(local) >= 3 and local in password.lower():
         problems.append("must not contain the email address")
+    if not password:  # zxcvbn fails on an empty string (IndexError); nothing to estimate
+        return problems
     # zxcvbn refuses input over 72 characters (it is quadratic): judge the first 72
     estimate = zxcvbn(password[:72], user_inputs=[local, *user_inputs] if local else list(user_inputs))
     if estimate["score"] < min_score:

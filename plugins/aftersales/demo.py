@@ -20,7 +20,6 @@ async def seed(rt: PluginRuntime, demo: DemoContext) -> None:
     an order not shipped (waiting for the merchant); Alice's rejected claim is before the platform."""
     if await rt.db.fetchrow("SELECT id FROM aftersales_case WHERE description LIKE {} LIMIT 1", f"{MARK}%"):
         return
-    merchant = demo.merchant_ids["merchant"]
     received = await demo.buy("customer", "merchant", lines=2)
     disputed = await demo.buy("customer", "merchant", lines=1)
     unshipped = await demo.buy("customer2", "merchant2", lines=1)

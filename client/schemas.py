@@ -169,6 +169,8 @@ class CheckoutCreate(_In, frozen=True, kw_only=True):
     shipping_address: ShippingAddressIn
     payment_method: str
     buyer_note: str = ""
+    #: ids of the acknowledgements the buyer ticked (``GET /checkout/acknowledgements``); never pre-ticked
+    acknowledgements: list[str] = []
 
 
 class PaymentMethod(_Out, frozen=True, kw_only=True):
@@ -275,6 +277,16 @@ class TransitionOut(_Out, frozen=True, kw_only=True):
     at: datetime
 
 
+class AcknowledgementRecord(_Out, frozen=True, kw_only=True):
+    """An acknowledgement the buyer ticked at checkout, kept with the order as evidence."""
+
+    id: str
+    text: str
+    sku_ids: list[str] = []
+    plugin: str | None = None
+    accepted_at: datetime | None = None
+
+
 class OrderOut(_Out, frozen=True, kw_only=True):
     """An order in full; ``allowed_actions`` are what the caller may do with it now, ``deadlines``
     what falls due in its state."""
@@ -304,3 +316,4 @@ class OrderOut(_Out, frozen=True, kw_only=True):
     history: list[TransitionOut]
     allowed_actions: list[str] = []
     deadlines: list[Deadline] = []
+    acknowledgements: list[AcknowledgementRecord] = []

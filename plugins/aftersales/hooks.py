@@ -16,6 +16,7 @@ from bazaar.plugins.aftersales.cases import rules
 from bazaar.plugins.aftersales.opening import ACK_PREFIX
 from bazaar.sdk.events import AnyEvent, event_data
 from bazaar.sdk.hookspecs import hookimpl
+from bazaar.sdk.runtime import PluginContext
 from bazaar.sdk.types import Acknowledgement, CheckoutQuote, HookContext
 
 #: what the buyer confirms, per confirmable kind (CPL-IR 19: shown at checkout, never pre-ticked)
@@ -29,7 +30,7 @@ KIND_TEXT = {
 class AftersalesHooks:
     """Built once per app with the plugin's context (id, config, runtime)."""
 
-    def __init__(self, context: Any) -> None:
+    def __init__(self, context: PluginContext[Any]) -> None:
         self.context = context
 
     @hookimpl

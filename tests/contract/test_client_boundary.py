@@ -48,6 +48,7 @@ MIRRORS = {
     "OrderOut": "bazaar.core.orders.schemas:OrderOut",
     "Money": "bazaar.sdk.money:Money",
     "Deadline": "bazaar.sdk.states:Deadline",
+    "AcknowledgementRecord": "bazaar.sdk.types:AcknowledgementRecord",
     "Page": "bazaar.core.kernel.http:Page",
 }
 #: server fields the client leaves out on purpose (always a constant)

@@ -1,11 +1,9 @@
 """Demo data for ``bazaar serve --demo``: completed orders with reviews, a reply, a follow-up, a hidden one.
 
-Orders complete the real way: the buyer confirms receipt of a shipped or delivered order,
-and the plugin learns of it from the events (``demo.run_due()``). Without the logistics
-plugin the seeder ships the demo orders itself through the orders facade; with it, orders
-ship only through logistics shipments, so the seeder completes the demo customers' orders
-that the logistics demo (seeded before, in plugin order) delivered. Idempotent: a second
-run finds the demo customers' reviews and does nothing.
+Orders complete the real way: the demo customers buy (paid through the sandbox), the
+seeder ships through the orders facade (trusted code, no person: logistics lets it), the
+buyer confirms receipt, and the plugin learns of it from the events (``demo.run_due()``).
+Idempotent: a second run finds the demo customers' reviews and does nothing.
 """
 
 from __future__ import annotations
@@ -23,24 +21,17 @@ from bazaar.sdk.runtime import PluginRuntime
 from bazaar.sdk.services import ship_order, transition_order
 
 
-async def _orders_to_complete(rt: PluginRuntime, demo: DemoContext, customers: tuple[str, ...]) -> list[str]:
-    if not rt.is_enabled("logistics"):
-        bought = await demo.buy("customer", "merchant", lines=2) + await demo.buy("customer2", "merchant2", lines=1)
-        await demo.run_due()
-        for order_id in bought:
-            await ship_order(rt, order_id, carrier="SF Express", tracking_number=f"SF{order_id[-10:]}",
-                             by=By(kind="plugin", plugin=PLUGIN))
-        return bought
-    marks = ", ".join("{}" for _ in customers)
-    rows = await rt.db.fetch(
-        f"SELECT order_id FROM reviews_order WHERE customer_id IN ({marks}) AND completed_at IS NULL ORDER BY order_id",
-        *customers,
-    )
-    return [r["order_id"] for r in rows]
+async def _bought_and_shipped(rt: PluginRuntime, demo: DemoContext) -> list[str]:
+    bought = await demo.buy("customer", "merchant", lines=2) + await demo.buy("customer2", "merchant2", lines=1)
+    await demo.run_due()
+    for order_id in bought:
+        await ship_order(rt, order_id, carrier="SF Express", tracking_number=f"SF{order_id[-10:]}",
+                         by=By(kind="plugin", plugin=PLUGIN))
+    return bought
 
 
 async def _complete(rt: PluginRuntime, demo: DemoContext, order_ids: list[str], who: dict[str, str]) -> None:
-    """Confirm receipt as each order's buyer; orders not shipped yet are left as they are."""
+    """Confirm receipt as each order's buyer (an order that cannot be confirmed is left as it is)."""
     for order_id in order_ids:
         owner = await rt.db.fetchrow("SELECT customer_id FROM reviews_order WHERE order_id = {}", order_id)
         customer = owner["customer_id"] if owner else who["customer"]
@@ -58,7 +49,7 @@ async def seed(rt: PluginRuntime, demo: DemoContext) -> None:
     customers = (demo.customer_ids["customer"], demo.customer_ids["customer2"])
     if await rt.db.fetchrow("SELECT id FROM reviews_review WHERE customer_id IN ({}, {})", *customers):
         return
-    await _complete(rt, demo, await _orders_to_complete(rt, demo, customers), demo.customer_ids)
+    await _complete(rt, demo, await _bought_and_shipped(rt, demo), demo.customer_ids)
     lines = await rt.db.fetch(
         "SELECT l.line_id, o.customer_id, o.merchant_id FROM reviews_line l JOIN reviews_order o "
         "ON o.order_id = l.order_id WHERE o.customer_id IN ({}, {}) ORDER BY o.customer_id = {}, l.line_id",

@@ -1,7 +1,6 @@
 """``bazaar serve --demo``: the reviews seeder leaves reviews, a reply, a follow-up and a hidden one, once.
 
-With the logistics plugin, orders ship only through shipments: the seeder completes the
-orders the logistics demo delivered or shipped (seeded before it, in plugin order).
+Alone, and with every demo plugin (logistics lets trusted code ship through the facade).
 """
 
 from __future__ import annotations

@@ -37,7 +37,7 @@ async def test_deeply_nested_and_invalid_utf8_bodies_are_400(bazaar):
     deep = b"[" * 1000 + b"]" * 1000
     for raw in (deep, b'{"email": "\xff"}', b"{not json"):
         r = await bazaar.client.post(REGISTER, content=raw, headers={"content-type": "application/json"})
-        is_problem(r, 400, "invalid_json")
+        assert is_problem(r, 400, "invalid_json")["status"] == 400
 
 
 async def test_wrong_types_are_refused_not_coerced(bazaar):
